@@ -1,0 +1,222 @@
+"""The one append path of a run: a bounded queue drained by one background thread.
+
+Callers (the SDK, in the training thread) hand over already-validated items with
+:meth:`RunWriter.put_row` and :meth:`RunWriter.put`; both are O(1) and never touch the disk.
+The writer thread wakes every ``flush_interval`` seconds (default 50 ms), encodes everything
+queued, and appends it to the run file with one ``write`` per wake-up, so a record logged at
+least ~100 ms before a crash or a SIGKILL is on disk.
+
+Back-pressure: the queue holds at most ``max_pending`` items. A caller that finds it full
+sleeps in short slices until the writer has drained it below half, so memory stays bounded
+and a producer faster than the disk is slowed to the disk's pace instead of growing without
+limit.
+
+Errors in the thread (a full disk, say) never raise in the training thread: the first one is
+reported once as a warning, what was already written stays readable, and later items are
+dropped (``RunWriter.error`` keeps the exception).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import warnings
+from collections import deque
+from typing import Any
+
+from cairn.runlog import format as fmt
+
+_ROWS_PER_RECORD = 2048
+
+
+class RunWriter:
+    """Owns one run file open for appending. Not shared between processes."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        flush_interval: float = 0.05,
+        max_pending: int = 20000,
+    ) -> None:
+        self.path = os.fspath(path)
+        new = not os.path.exists(self.path) or os.path.getsize(self.path) == 0
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        self._q: deque = deque()
+        self._flush_interval = flush_interval
+        self._max_pending = max_pending
+        self._wake = threading.Event()
+        self._idle = threading.Condition()
+        self._closing = False
+        self._busy = False
+        self.error: BaseException | None = None
+        self.bytes_written = 0
+        self._schemas: dict[tuple, int] = {}
+        if new:
+            self._write(fmt.HEADER)
+        else:
+            self._load_schemas()
+        self._thread = threading.Thread(target=self._run, name="cairn-writer", daemon=True)
+        self._thread.start()
+
+    # -- producer side (caller's thread) -------------------------------------------------
+
+    def put_row(self, step: int, t: float, row: dict) -> None:
+        """Queue one committed history row. ``row`` must not be mutated afterwards."""
+        q = self._q
+        q.append((fmt.HISTORY, step, t, row))
+        if len(q) > self._max_pending:
+            self._backpressure()
+
+    def put(self, rtype: int, payload: Any) -> None:
+        """Queue one record of type ``rtype``; ``payload`` must be msgpack-encodable."""
+        self._q.append((rtype, payload))
+        if len(self._q) > self._max_pending:
+            self._backpressure()
+
+    def _backpressure(self) -> None:
+        self._wake.set()
+        low = self._max_pending // 2
+        while len(self._q) > low and self._thread.is_alive() and self.error is None:
+            time.sleep(0.0005)
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Block until everything queued so far is written. Returns False on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._idle:
+            self._wake.set()
+            while (self._q or self._busy) and self._thread.is_alive():
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                self._idle.wait(0.01 if left is None else min(left, 0.01))
+                self._wake.set()
+        return True
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Write everything queued, ``fsync`` and close. Bounded by ``timeout`` seconds."""
+        if self._closing:
+            return
+        self._closing = True
+        self._wake.set()
+        self._thread.join(timeout)
+        try:
+            os.fsync(self._fd)
+        except OSError:
+            pass
+        os.close(self._fd)
+
+    # -- writer thread -------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait(self._flush_interval)
+            self._wake.clear()
+            closing = self._closing
+            self._drain()
+            if closing:
+                self._drain()
+                return
+
+    def _drain(self) -> None:
+        q = self._q
+        if not q:
+            with self._idle:
+                self._idle.notify_all()
+            return
+        self._busy = True
+        out = bytearray()
+        rows: list = []
+        schemas = self._schemas
+        try:
+            while q:
+                item = q.popleft()
+                if item[0] == fmt.HISTORY:
+                    row = item[3]
+                    keys = tuple(row)
+                    sid = schemas.get(keys)
+                    if sid is None:
+                        if rows:
+                            out += self._encode_rows(rows)
+                            rows = []
+                        sid = len(schemas)
+                        schemas[keys] = sid
+                        out += fmt.frame(fmt.KEYS, fmt.pack({"schema": sid, "keys": list(keys)}))
+                    rows.append([sid, item[1], item[2], *row.values()])
+                    if len(rows) >= _ROWS_PER_RECORD:
+                        out += self._encode_rows(rows)
+                        rows = []
+                else:
+                    if rows:
+                        out += self._encode_rows(rows)
+                        rows = []
+                    out += fmt.frame(item[0], self._pack(item[1]))
+                if len(out) > (8 << 20):
+                    self._write(out)
+                    out = bytearray()
+            if rows:
+                out += self._encode_rows(rows)
+            if out:
+                self._write(out)
+        except BaseException as e:  # never let the thread die silently
+            self._fail(e)
+        finally:
+            self._busy = False
+            with self._idle:
+                self._idle.notify_all()
+
+    def _encode_rows(self, rows: list) -> bytes:
+        return fmt.frame(fmt.HISTORY, self._pack(rows))
+
+    @staticmethod
+    def _pack(obj: Any) -> bytes:
+        try:
+            return fmt.pack(obj)
+        except (OverflowError, TypeError, ValueError):
+            return fmt.pack(_sanitize(obj))
+
+    def _write(self, data: bytes | bytearray) -> None:
+        if self.error is not None:
+            return
+        view = memoryview(data)
+        while view:
+            n = os.write(self._fd, view)
+            view = view[n:]
+            self.bytes_written += n
+
+    def _fail(self, e: BaseException) -> None:
+        if self.error is None:
+            self.error = e
+            warnings.warn(
+                f"cairn: writing {self.path} failed ({e!r}); records before this point are "
+                "intact, later ones are dropped",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        self._q.clear()
+
+    def _load_schemas(self) -> None:
+        """On re-open (resume), keep schema ids unique by reading the existing KEYS records."""
+        from cairn.runlog.reader import Scan
+
+        scan = Scan(self.path)
+        for off, rtype, payload in scan.frames():
+            if rtype == fmt.KEYS:
+                data = fmt.unpack(payload)
+                self._schemas[tuple(data["keys"])] = data["schema"]
+        if scan.problem is not None and scan.end >= fmt.HEADER_SIZE:
+            # Drop a torn tail before appending, so new frames are not hidden behind it.
+            os.truncate(self.path, scan.end)
+
+
+def _sanitize(obj: Any) -> Any:
+    """Make a value msgpack-encodable: out-of-range ints become floats, unknowns strings."""
+    if isinstance(obj, dict):
+        return {str(k): _sanitize(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_sanitize(v) for v in obj]
+    if isinstance(obj, bool) or obj is None or isinstance(obj, (str, float, bytes)):
+        return obj
+    if isinstance(obj, int):
+        return obj if -(1 << 63) <= obj < (1 << 64) else float(obj)
+    return str(obj)

@@ -1,0 +1,474 @@
+"""The ``Run`` object: logging, summary, config, define_metric and the run's life cycle.
+
+Every record a run writes goes through :meth:`Run._emit` (or, for committed history rows,
+:meth:`Run._commit`), which hands it to the run's :class:`~cairn.runlog.writer.RunWriter`.
+``log`` validates and converts in the caller's thread and never blocks on I/O; see
+``docs/formats/runfile.md`` for what reaches disk. Methods about artifacts, files and alerts
+live in :mod:`cairn.sdk.run_extras` and are mixed in here.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from cairn.runlog import format as fmt
+from cairn.sdk import convert
+from cairn.sdk.config import Config
+from cairn.sdk.errors import Error, UsageError
+from cairn.sdk.metrics import Metric, MetricDefs, validate
+from cairn.sdk.preconditions import raise_if_finished
+from cairn.sdk.run_extras import RunExtras
+from cairn.sdk.summary import Summary
+from cairn.sdk.summary_state import SummaryState
+from cairn.sdk.term import termlog, termwarn
+
+_SIMPLE = convert.SIMPLE
+
+
+_raise_if_finished = raise_if_finished
+
+
+class Run(RunExtras):
+    """A unit of computation logged by Cairn, typically an ML experiment.
+
+    Create one with ``cairn.init()``; at most one is active per process (``cairn.run``).
+    """
+
+    def __init__(self, settings: Any, info: dict, writer: Any, root: str) -> None:
+        self._settings = settings
+        self._info = info
+        self._writer = writer
+        self._root = root
+        self._finished = False
+        self._id = info["id"]
+        self._start_time = info["start_time"]
+        self._runtime_offset = info.get("runtime_offset", 0.0)
+        self._step = info.get("starting_step", 0)
+        self._starting_step = self._step
+        self._pending: dict = {}
+        self._pending_time = 0.0
+        self._defs = MetricDefs()
+        self._summary_state = SummaryState(self._defs)
+        self._seen_keys: set[str] = set()
+        self._step_values: dict[str, Any] = {}
+        self._summary_obj = Summary(self)
+        self._config = Config()
+        self._config._bind(self._emit_config, self._check_active)
+        self._alerts_sent: dict[str, float] = {}
+        self._final_summary: dict | None = None
+        self._exit_code: int | None = None
+        self._extras_init()
+
+    # -- the append path ------------------------------------------------------------------
+    def _emit(self, rtype: int, payload: Any) -> None:
+        """Queue one record for the run file. The single way a run writes a record."""
+        if self._writer is not None:
+            self._writer.put(rtype, payload)
+
+    def _emit_config(self, upd: dict) -> None:
+        self._emit(fmt.CONFIG, {"update": self._config_payload(upd)})
+
+    def _config_payload(self, upd: dict) -> dict:
+        out = {}
+        for k, v in upd.items():
+            if hasattr(v, "_cairn_artifact"):
+                art = self.use_artifact(v)
+                v = {"_type": "artifactVersion", "name": art.name, "type": art.type}
+                self._config._items[k] = art
+            out[k] = v
+        return out
+
+    def _check_active(self) -> None:
+        if self._finished:
+            raise UsageError(f"Run ({self.id}) is finished. The call to `config` will be ignored.")
+
+    # -- log ------------------------------------------------------------------------------
+    def log(
+        self,
+        data: dict[str, Any],
+        step: int | None = None,
+        commit: bool | None = None,
+        sync: bool | None = None,
+    ) -> None:
+        """Log a dict of values to the run's history (and summary).
+
+        Implicit step (``step=None``) commits a row now unless ``commit=False``; an explicit
+        ``step`` merges into that step's pending row until a higher step, ``commit=True``, an
+        implicit log, or ``finish``. A step lower than the current one drops the whole call
+        with a warning. Raises ``ValueError`` for non-dict data or non-str keys, ``TypeError``
+        for unserializable values or a non-integer step; nothing of a failed call is recorded.
+        """
+        if self._finished:
+            raise UsageError(
+                f"Run ({self._id}) is finished. The call to `log` will be ignored. "
+                "Please make sure that you are using an active run."
+            )
+        if data.__class__ is not dict:
+            if not isinstance(data, Mapping):
+                raise ValueError("cairn.log must be passed a dictionary")
+            data = dict(data)
+        slow = False
+        for k, v in data.items():
+            if k.__class__ is not str:
+                raise ValueError(f"Key values passed to `cairn.log` must be strings (got {k!r}).")
+            if v.__class__ not in _SIMPLE:
+                slow = True
+        if slow:
+            row = {k: convert.to_value(v, self, k) for k, v in data.items()}
+        else:
+            row = data.copy()
+        if "_step" in row:
+            del row["_step"]
+        if "_runtime" in row:
+            del row["_runtime"]
+        now = time.time()
+        if step is None:
+            commit_now = True if commit is None else bool(commit)
+        else:
+            if step.__class__ is not int:
+                step = _as_step(step)
+            if step < self._step:
+                termwarn(
+                    f"Tried to log to step {step} that is less than the current step {self._step}. "
+                    "Steps must be monotonically increasing, so this data will be ignored."
+                )
+                return
+            if step > self._step:
+                if self._pending:
+                    self._commit()
+                self._step = step
+            commit_now = bool(commit)
+        if self._pending:
+            self._pending.update(row)
+        else:
+            self._pending = row
+        self._pending_time = now
+        if commit_now:
+            self._commit()
+
+    def _commit(self) -> None:
+        """Write the pending row at the current step and advance the step."""
+        row = self._pending
+        self._pending = {}
+        if self._defs.exact or self._defs.globs:
+            self._metric_hooks(row)
+        t = self._pending_time
+        step = self._step
+        self._writer_put_row(step, t, row)
+        st = self._summary_state
+        st.apply_row(row)
+        latest = st.latest
+        latest["_step"] = step
+        latest["_timestamp"] = row.get("_timestamp", t)
+        latest["_runtime"] = t - self._start_time + self._runtime_offset
+        self._step = step + 1
+
+    def _writer_put_row(self, step: int, t: float, row: dict) -> None:
+        if self._writer is not None:
+            self._writer.put_row(step, t, row)
+
+    def _metric_hooks(self, row: dict) -> None:
+        """Glob expansion (records a concrete definition per new key) and step_sync insertion."""
+        defs = self._defs
+        if defs.globs:
+            seen = self._seen_keys
+            for k in row:
+                if k not in seen:
+                    seen.add(k)
+                    if defs.globs and k not in defs.exact and defs.resolve(k) is not None:
+                        d = defs.resolve(k)
+                        self._emit(fmt.METRIC, {**d, "name": k, "expanded_from_glob": True})
+        if defs.any_step:
+            sv = self._step_values
+            for sm in defs.step_metrics:
+                if sm in row:
+                    sv[sm] = row[sm]
+            for k in list(row):
+                d = defs.resolve(k)
+                if d and d.get("step_metric") and d.get("step_sync"):
+                    sm = d["step_metric"]
+                    if sm not in row:
+                        row[sm] = sv.get(sm, 0)
+
+    # -- summary --------------------------------------------------------------------------
+    @property
+    def summary(self) -> Summary:
+        """Single values for each key: the last logged value unless set or aggregated."""
+        return self._summary_obj
+
+    def _summary_view(self) -> dict:
+        if self._finished:
+            termwarn("Summary data not available in finished run")
+            return {}
+        return self._summary_state.latest
+
+    def _summary_set(self, path: tuple[str, ...], value: Any) -> None:
+        if self._finished:
+            raise UsageError(f"Run ({self.id}) is finished. The call to `summary` will be ignored.")
+        v = convert.to_value(value, self, path[-1], mode="summary")
+        self._summary_state.set(path, v)
+        self._emit(fmt.SUMMARY, {"nested": [[list(path), v]]})
+
+    def _summary_remove(self, path: tuple[str, ...]) -> None:
+        if self._finished:
+            raise UsageError(f"Run ({self.id}) is finished. The call to `summary` will be ignored.")
+        self._summary_state.remove(path)
+        self._emit(fmt.SUMMARY, {"remove": [list(path)]})
+
+    # -- define_metric --------------------------------------------------------------------
+    @_raise_if_finished("define_metric")
+    def define_metric(
+        self,
+        name: str,
+        step_metric: str | Metric | None = None,
+        step_sync: bool | None = None,
+        hidden: bool | None = None,
+        summary: str | None = None,
+        goal: str | None = None,
+        overwrite: bool | None = None,
+        **kwargs: Any,
+    ) -> Metric:
+        """Customize how a logged metric is charted and summarised (see the reference)."""
+        if kwargs:
+            raise Error(f"define_metric() got unexpected arguments: {', '.join(kwargs)}")
+        d = validate(name, step_metric, step_sync, hidden, summary, goal, overwrite)
+        merged = self._defs.define(d)
+        self._emit(fmt.METRIC, {**d, "name": name})
+        return Metric(name, merged)
+
+    # -- config ---------------------------------------------------------------------------
+    @property
+    def config(self) -> Config:
+        """The run's hyperparameters."""
+        return self._config
+
+    @property
+    def config_static(self) -> Any:
+        from types import SimpleNamespace
+
+        return SimpleNamespace(**self._config.as_dict())
+
+    # -- attributes -----------------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        """Identifier for this run."""
+        return self._id
+
+    @property
+    def name(self) -> str | None:
+        """Display name of the run."""
+        return self._info.get("name")
+
+    @name.setter
+    def name(self, v: str) -> None:
+        self._set_attr("name", None if v is None else str(v))
+
+    @property
+    def display_name(self) -> str | None:
+        return self.name
+
+    @property
+    def notes(self) -> str:
+        """Notes associated with the run."""
+        return self._info.get("notes") or ""
+
+    @notes.setter
+    def notes(self, v: str) -> None:
+        self._set_attr("notes", str(v))
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """Tags associated with the run, as a tuple."""
+        return tuple(self._info.get("tags") or ())
+
+    @tags.setter
+    def tags(self, v: Any) -> None:
+        if isinstance(v, str):
+            v = [v]
+        self._set_attr("tags", [str(t) for t in v])
+
+    def _set_attr(self, k: str, v: Any) -> None:
+        if self._finished:
+            raise UsageError(f"Run ({self.id}) is finished. The call to `{k}` setter will be ignored.")
+        self._info[k] = v
+        self._emit(fmt.RUN_UPDATE, {k: v})
+
+    @property
+    def group(self) -> str:
+        """Name of the group associated with the run ("" when unset)."""
+        return self._info.get("group") or ""
+
+    @property
+    def job_type(self) -> str:
+        return self._info.get("job_type") or ""
+
+    @property
+    def project(self) -> str:
+        """Name of the project the run belongs to."""
+        return self._info["project"]
+
+    def project_name(self) -> str:
+        return self.project
+
+    @property
+    def entity(self) -> str:
+        """The entity ("" for local runs without one)."""
+        return self._info.get("entity") or ""
+
+    @property
+    def path(self) -> str:
+        """``entity/project/run_id``, leaving out empty parts."""
+        return "/".join(p for p in (self.entity, self.project, self.id) if p)
+
+    @property
+    def dir(self) -> str:
+        """The folder where files associated with the run are saved."""
+        return self._info["dir"]
+
+    @property
+    def resumed(self) -> bool:
+        return bool(self._info.get("resumed"))
+
+    @property
+    def start_time(self) -> float:
+        """Unix timestamp (seconds) of when the run started."""
+        return self._start_time
+
+    @property
+    def starting_step(self) -> int:
+        return self._starting_step
+
+    @property
+    def step(self) -> int:
+        """The next step ``log`` will use."""
+        return self._step
+
+    @property
+    def sweep_id(self) -> str | None:
+        return self._info.get("sweep_id")
+
+    @property
+    def settings(self) -> Any:
+        """A frozen copy of the run's settings."""
+        return self._settings.frozen_copy()
+
+    @property
+    def mode(self) -> str:
+        return "dryrun" if self.offline else "run"
+
+    @property
+    def offline(self) -> bool:
+        return self._settings.mode in ("offline", "dryrun")
+
+    @property
+    def disabled(self) -> bool:
+        return False
+
+    @property
+    def url(self) -> str | None:
+        """The run's URL on a Cairn server, or None for a local run."""
+        return self.get_url()
+
+    @property
+    def _label(self) -> Callable[..., str]:
+        return lambda *a, **k: ""
+
+    # -- finish ---------------------------------------------------------------------------
+    def finish(self, exit_code: int | None = None, quiet: bool | None = None) -> None:
+        """Mark the run finished: flush pending data, write the exit record, fsync, close.
+
+        ``exit_code`` other than 0 marks the run failed. A second call is a no-op. Returns
+        within bounded time (the writer drains what is queued, then the file is fsynced).
+        """
+        if self._finished:
+            return
+        if self._pending:
+            self._commit()
+        self._extras_finish()
+        code = int(exit_code) if exit_code is not None else 0
+        self._exit_code = code
+        now = time.time()
+        runtime = now - self._start_time + self._runtime_offset
+        final = self._summary_state.snapshot()
+        final["_wandb"] = {"runtime": int(runtime)}
+        self._final_summary = final
+        self._emit(fmt.SUMMARY, {"final": final})
+        self._emit(fmt.EXIT, {"exit_code": code, "runtime": runtime, "time": now})
+        self._finished = True
+        if self._writer is not None:
+            self._writer.close()
+            err = self._writer.error
+            if err is not None:
+                termwarn(f"run {self.id}: some records could not be written: {err!r}")
+        _write_compat_files(self, final)
+        from cairn.sdk import globals as g
+
+        g.on_finish(self)
+        quiet = quiet or self._settings.quiet or self._settings.silent
+        if not quiet:
+            termlog(f"run {self.id} finished ({'failed' if code else 'ok'}); files in {self.dir}")
+            termlog(f"view it with: cairn show {self.id}   or   cairn ui")
+
+    def join(self, exit_code: int | None = None) -> None:
+        """Deprecated alias for :meth:`finish`."""
+        self.finish(exit_code=exit_code)
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> bool:
+        if exc_type is not None:
+            import traceback
+
+            traceback.print_exception(exc_type, exc_val, exc_tb)
+            code = 255 if issubclass(exc_type, KeyboardInterrupt) else 1
+        else:
+            code = 0
+        self.finish(exit_code=code)
+        return False
+
+    def __repr__(self) -> str:
+        return f"<Run {self.path} ({'finished' if self._finished else 'running'})>"
+
+
+def _as_step(step: Any) -> int:
+    if isinstance(step, bool):
+        raise TypeError(f"step must be an integer, not {type(step).__name__}")
+    try:
+        import operator
+
+        return operator.index(step)
+    except TypeError:
+        raise TypeError(f"'{type(step).__name__}' object cannot be interpreted as an integer (step={step!r})")
+
+
+def _write_compat_files(run: Run, final: dict) -> None:
+    """wandb-compatible views in run.dir: config.yaml and wandb-summary.json."""
+    try:
+        import json
+
+        os.makedirs(run.dir, exist_ok=True)
+        with open(os.path.join(run.dir, "wandb-summary.json"), "w") as f:
+            json.dump(_jsonable(final), f)
+        import yaml
+
+        cfg = {k: {"value": _jsonable(v)} for k, v in run.config._items.items() if not hasattr(v, "_cairn_artifact")}
+        with open(os.path.join(run.dir, "config.yaml"), "w") as f:
+            yaml.safe_dump(cfg, f, sort_keys=False)
+    except Exception as e:  # a view failing must never fail the user's program
+        warnings.warn(f"cairn: could not write config.yaml/wandb-summary.json: {e!r}", stacklevel=2)
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)
+    if isinstance(v, dict):
+        return {k: _jsonable(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_jsonable(x) for x in v]
+    return v

@@ -1,0 +1,110 @@
+"""How a run's summary follows from what it logged (wandb-semantics R3.1–R3.12).
+
+Pure logic, no I/O: the SDK feeds it committed rows and explicit writes as they happen;
+ingest feeds it the same records read back from a run file, and gets the same summary.
+
+Rules: each committed row sets every key to its latest value (deep, per nested path); a
+logged ``None`` removes the key; a key with ``define_metric(summary=...)`` holds a dict of
+the requested aggregates over its numeric, non-NaN values (``"none"`` keeps it out); an
+explicit write wins until the key is logged again, and switches that key's aggregation off.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+from cairn.sdk.metrics import MetricDefs
+
+_AGG_OPS = frozenset(("min", "max", "mean", "best", "last", "first"))
+
+
+class SummaryState:
+    def __init__(self, defs: MetricDefs | None = None) -> None:
+        self.defs = defs if defs is not None else MetricDefs()
+        self.latest: dict[str, Any] = {}
+        self._agg: dict[str, dict] = {}
+        self._plain: set[str] = set()
+
+    def apply_row(self, row: dict) -> None:
+        """Update from one committed history row (including ``_step`` etc.)."""
+        latest = self.latest
+        if not self.defs.any_summary:
+            for k, v in row.items():
+                if v is None:
+                    latest.pop(k, None)
+                elif type(v) is dict and "_type" not in v:
+                    _merge(latest, k, v)
+                else:
+                    latest[k] = v
+            return
+        for k, v in row.items():
+            d = self.defs.resolve(k) if k not in self._plain else None
+            ops = d.get("summary") if d else None
+            if not ops or ops == ["copy"]:
+                if v is None:
+                    latest.pop(k, None)
+                elif type(v) is dict and "_type" not in v:
+                    _merge(latest, k, v)
+                else:
+                    latest[k] = v
+                continue
+            if "none" in ops:
+                latest.pop(k, None)
+                continue
+            a = self._agg.setdefault(k, {})
+            if (type(v) is int or type(v) is float) and not math.isnan(v):
+                a["n"] = a.get("n", 0) + 1
+                a["sum"] = a.get("sum", 0.0) + v
+                a["min"] = v if "min" not in a else min(a["min"], v)
+                a["max"] = v if "max" not in a else max(a["max"], v)
+                a.setdefault("first", v)
+                a["last"] = v
+            if "n" not in a:
+                continue
+            out: dict[str, Any] = {}
+            for op in ops:
+                if op == "mean":
+                    out["mean"] = a["sum"] / a["n"]
+                elif op == "best":
+                    out["best"] = a["max"] if d.get("goal") == "maximize" else a["min"]
+                elif op in _AGG_OPS:
+                    out[op] = a[op]
+            latest[k] = out
+
+    def set(self, path: list[str] | tuple[str, ...], value: Any) -> None:
+        """An explicit write (``run.summary[k] = v``, nested paths allowed)."""
+        self._plain.add(path[0])
+        node = self.latest
+        for p in path[:-1]:
+            nxt = node.get(p)
+            if not isinstance(nxt, dict):
+                nxt = node[p] = {}
+            node = nxt
+        node[path[-1]] = value
+
+    def remove(self, path: list[str] | tuple[str, ...]) -> None:
+        node = self.latest
+        for p in path[:-1]:
+            node = node.get(p)
+            if not isinstance(node, dict):
+                return
+        node.pop(path[-1], None)
+
+    def snapshot(self) -> dict:
+        """A deep copy of the summary as wandb shows it."""
+        return copy.deepcopy(self.latest)
+
+
+def _merge(latest: dict, k: str, v: dict) -> None:
+    cur = latest.get(k)
+    if not isinstance(cur, dict) or "_type" in cur:
+        cur = latest[k] = {}
+    for kk, vv in v.items():
+        if vv is None:
+            cur.pop(kk, None)
+        elif type(vv) is dict and "_type" not in vv:
+            _merge(cur, kk, vv)
+        else:
+            cur[kk] = vv

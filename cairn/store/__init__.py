@@ -1,0 +1,1 @@
+"""Storage under a Cairn root: content-addressed blobs, and the index rebuilt from run files."""
