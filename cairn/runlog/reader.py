@@ -144,11 +144,41 @@ class HistoryDecoder:
             yield row
 
 
+def run_file(root: str | os.PathLike, run_id: str) -> str:
+    """Where the run file of ``run_id`` lives under a Cairn root."""
+    return os.path.join(os.fspath(root), "runs", run_id, "run.cairn")
+
+
+def rewinds(path: str | os.PathLike) -> list[tuple[int, float]]:
+    """``(offset, rewind_to)`` of every RUN record that rewinds the run (``resume_from``).
+
+    Cost: one scan that decodes only RUN records.
+    """
+    out = []
+    for off, rtype, payload in Scan(path).frames():
+        if rtype == fmt.RUN:
+            cut = fmt.unpack(payload).get("rewind_to")
+            if cut is not None:
+                out.append((off, cut))
+    return out
+
+
 def iter_history(path: str | os.PathLike) -> Iterator[dict]:
-    """Yield every history row of a run file, in order (convenience over :class:`Scan`)."""
+    """Yield every live history row of a run file, in order.
+
+    A row logged before a rewind (a RUN record with ``rewind_to = N``) whose step is above N
+    is not yielded: the rewound run continues from N + 1. Cost: a first pass over RUN records
+    (see :func:`rewinds`) when the file has any, then one pass; memory O(number of rewinds).
+    """
+    cuts = rewinds(path)
     dec = HistoryDecoder()
     for rec in read_records(path):
         if rec.type == fmt.HISTORY:
-            yield from dec.rows(rec.data)
+            # the tightest rewind recorded after this batch bounds the steps it may keep
+            later = [c for off, c in cuts if off > rec.offset]
+            limit = min(later) if later else None
+            for row in dec.rows(rec.data):
+                if limit is None or row["_step"] <= limit:
+                    yield row
         else:
             dec.observe(rec)
