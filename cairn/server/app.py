@@ -1,0 +1,98 @@
+"""The ASGI application: routes, error mapping, security headers and the live-ingest task."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import StreamingResponse
+from starlette.routing import Mount, Route
+
+from cairn.errors import CommError
+from cairn.server import openapi, routes_files, routes_runs
+from cairn.server.jsonutil import JSON, error
+from cairn.server.live import Hub, Watcher, event_stream
+from cairn.server.params import BadRequest
+from cairn.server.security import SecurityHeaders
+from cairn.server.static import spa
+
+
+async def health(request: Request) -> JSON:
+    w: Watcher = request.app.state.watcher
+    return JSON({"ok": True, "root": request.app.state.index.root, "ingest_ticks": w.ticks,
+                 "ingest_error": w.last_error, "subscribers": request.app.state.hub.count})
+
+
+async def openapi_doc(request: Request) -> JSON:
+    return JSON(openapi.document())
+
+
+async def events(request: Request) -> StreamingResponse:
+    return StreamingResponse(
+        event_stream(request.app.state.hub),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _bad_request(request: Request, exc: Exception) -> JSON:
+    return error(400, str(exc))
+
+
+async def _not_found(request: Request, exc: Exception) -> JSON:
+    return error(404, str(exc))
+
+
+def create_app(root: str | None = None, index_url: str | None = None, index: Any = None,
+               ingest_interval: float = 0.5, live: bool = True) -> Starlette:
+    """Build the app over ``root`` (or an already open ``index``).
+
+    ``live``: poll run files every ``ingest_interval`` seconds and push SSE events; tests of
+    pure request handling may turn it off.
+    """
+    if index is None:
+        from cairn.store.index import open_index
+
+        index = open_index(os.path.abspath(root or os.environ.get("CAIRN_ROOT") or "cairn-data"),
+                           url=index_url)
+    hub = Hub()
+    watcher = Watcher(index, hub, ingest_interval)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await asyncio.to_thread(watcher.prime)
+        task = asyncio.create_task(watcher.run()) if live else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    api = [
+        Route("/health", health),
+        Route("/openapi.json", openapi_doc),
+        Route("/events", events),
+        *routes_runs.ROUTES,
+        *routes_files.ROUTES,
+        Route("/{rest:path}", routes_runs.not_found, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]),
+    ]
+    app = Starlette(
+        routes=[Mount("/api/v1", routes=api), Route("/", spa), Route("/{path:path}", spa)],
+        middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=2048)],
+        exception_handlers={BadRequest: _bad_request, CommError: _not_found,
+                            KeyError: _not_found, FileNotFoundError: _not_found},
+        lifespan=lifespan,
+    )
+    app.state.index = index
+    app.state.hub = hub
+    app.state.watcher = watcher
+    return app

@@ -1,0 +1,126 @@
+"""Live updates: ingest new run-file bytes as they appear and tell browsers which runs changed.
+
+:class:`Watcher` stats every ``<root>/runs/*/run.cairn`` each tick (default 0.5 s) and calls
+``Index.ingest(changed_ids)`` only for files whose size or mtime moved, so an idle root costs one
+``stat`` per run and a busy one costs the new bytes only (ingest is incremental). Each change is
+published to every subscriber queue as ``{"type": "runs", "run_ids": [...]}``; the SSE endpoint
+turns queue items into ``text/event-stream`` messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from cairn.server.jsonutil import dumps
+
+log = logging.getLogger("cairn.server")
+
+
+class Hub:
+    """Fan-out of events to any number of subscribers; a slow subscriber drops old events."""
+
+    def __init__(self) -> None:
+        self._subs: set[asyncio.Queue] = set()
+
+    def subscribe(self) -> asyncio.Queue:
+        q: asyncio.Queue = asyncio.Queue(maxsize=256)
+        self._subs.add(q)
+        return q
+
+    def unsubscribe(self, q: asyncio.Queue) -> None:
+        self._subs.discard(q)
+
+    def publish(self, event: dict) -> None:
+        for q in list(self._subs):
+            if q.full():  # keep the newest events: the client refetches anyway
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    q.get_nowait()
+            q.put_nowait(event)
+
+    @property
+    def count(self) -> int:
+        return len(self._subs)
+
+
+def scan_sizes(root: str) -> dict[str, tuple[int, int]]:
+    """``{run_id: (size, mtime_ns)}`` of every run file under ``root``."""
+    out: dict[str, tuple[int, int]] = {}
+    runs = os.path.join(root, "runs")
+    try:
+        entries = os.scandir(runs)
+    except FileNotFoundError:
+        return out
+    with entries:
+        for e in entries:
+            try:
+                st = os.stat(os.path.join(e.path, "run.cairn"))
+            except OSError:
+                continue
+            out[e.name] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+class Watcher:
+    """Polls run files and ingests what changed. One per app; runs as an asyncio task."""
+
+    def __init__(self, index: Any, hub: Hub, interval: float = 0.5) -> None:
+        self.index = index
+        self.hub = hub
+        self.interval = interval
+        self.seen: dict[str, tuple[int, int]] = {}
+        self.last_error: str | None = None
+        self.ticks = 0
+
+    def prime(self) -> None:
+        """Ingest everything once (at start-up) and remember the sizes it covered."""
+        sizes = scan_sizes(self.index.root)
+        self.index.ingest()
+        self.seen = sizes
+
+    def tick(self) -> list[str]:
+        """One poll: ingest changed runs; return their ids. Runs in a worker thread."""
+        sizes = scan_sizes(self.index.root)
+        changed = [rid for rid, sig in sizes.items() if self.seen.get(rid) != sig]
+        if changed:
+            self.index.ingest(changed)
+            self.seen.update({rid: sizes[rid] for rid in changed})
+        self.ticks += 1
+        return changed
+
+    async def run(self) -> None:
+        """Loop forever (cancelled on shutdown). An ingest error is logged, never fatal."""
+        while True:
+            started = time.monotonic()
+            try:
+                changed = await asyncio.to_thread(self.tick)
+                self.last_error = None
+                if changed:
+                    self.hub.publish({"type": "runs", "run_ids": changed, "time": time.time()})
+            except Exception as e:  # keep serving what is already indexed
+                msg = f"{type(e).__name__}: {e}"
+                if msg != self.last_error:
+                    log.warning("cairn server: ingest failed: %s", msg)
+                self.last_error = msg
+            await asyncio.sleep(max(0.05, self.interval - (time.monotonic() - started)))
+
+
+async def event_stream(hub: Hub, keepalive: float = 15.0) -> AsyncIterator[str]:
+    """SSE messages for one client: a ``hello``, then every hub event, with keep-alive comments."""
+    q = hub.subscribe()
+    try:
+        yield "retry: 1000\nevent: hello\ndata: {}\n\n"
+        while True:
+            try:
+                ev = await asyncio.wait_for(q.get(), timeout=keepalive)
+            except TimeoutError:
+                yield ": keep-alive\n\n"
+                continue
+            yield f"event: {ev.get('type', 'message')}\ndata: {dumps(ev)}\n\n"
+    finally:
+        hub.unsubscribe(q)

@@ -1,0 +1,112 @@
+"""File bytes and tables of a run: ``/runs/{id}/files/{path}`` and ``/runs/{id}/tables/{path}``.
+
+A path is looked up first in the run's files folder, then (by name) among the run's indexed
+files, whose bytes live in content-addressed blobs. Both lookups go through
+:mod:`cairn.server.paths`, so nothing outside the root is ever read. Active content (HTML, SVG)
+is sent with a ``sandbox`` CSP so that opening it directly cannot script the UI's origin.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import os
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from cairn.server.jsonutil import JSON, error
+from cairn.server.params import BadRequest, int_param
+from cairn.server.paths import blob_file, run_file
+from cairn.server.routes_runs import index_of, run_id_of
+
+ACTIVE = {"text/html", "image/svg+xml", "application/xhtml+xml", "text/xml", "application/xml"}
+MAX_TABLE_BYTES = 256 << 20
+
+
+def locate(request: Request, rid: str, rel: str) -> str | None:
+    """The on-disk path of run file ``rel`` (files folder, else its blob), or ``None``."""
+    root = index_of(request).root
+    path = run_file(root, rid, rel)
+    if path is not None:
+        return path
+    try:
+        entries = index_of(request).files(rid)
+    except Exception:  # an unknown run: same answer as an unknown file
+        return None
+    norm = rel.lstrip("/")
+    for e in entries:
+        if e.get("name") == norm:
+            return blob_file(root, e.get("sha256"))
+    return None
+
+
+async def file_bytes(request: Request) -> Response:
+    rid = run_id_of(request)
+    rel = request.path_params["path"]
+    path = await run_in_threadpool(locate, request, rid, rel)
+    if path is None:
+        return error(404, f"no file {rel!r} in run {rid}")
+    ctype = mimetypes.guess_type(rel)[0] or "application/octet-stream"
+    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"}
+    if ctype in ACTIVE:
+        headers["Content-Security-Policy"] = "sandbox allow-scripts"
+    if request.query_params.get("download"):
+        return FileResponse(path, media_type=ctype, headers=headers,
+                            filename=os.path.basename(rel))
+    return FileResponse(path, media_type=ctype, headers=headers)
+
+
+def _sort_key(v: Any) -> tuple:
+    """Order mixed cells: numbers, then strings, then everything else (as text)."""
+    if isinstance(v, bool) or v is None:
+        return (2, str(v))
+    if isinstance(v, (int, float)):
+        return (0, v)
+    if isinstance(v, str):
+        return (1, v)
+    return (2, json.dumps(v, default=str))
+
+
+def load_table(path: str) -> dict:
+    """Read a table-file JSON (``{"columns": [...], "data": [[...]]}``)."""
+    if os.path.getsize(path) > MAX_TABLE_BYTES:
+        raise BadRequest("table file is too large to page here; download it instead")
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    if not isinstance(data, dict) or not isinstance(data.get("columns"), list):
+        raise BadRequest("not a table file (no columns)")
+    return data
+
+
+async def table(request: Request) -> Response:
+    """A page of a logged table, optionally sorted by one column."""
+    rid = run_id_of(request)
+    rel = request.path_params["path"]
+    q = request.query_params
+    path = await run_in_threadpool(locate, request, rid, rel)
+    if path is None:
+        return error(404, f"no table {rel!r} in run {rid}")
+    data = await run_in_threadpool(load_table, path)
+    columns = [str(c) for c in data["columns"]]
+    rows = data.get("data") or []
+    sort = q.get("sort")
+    if sort:
+        if sort not in columns:
+            raise BadRequest(f"no column {sort!r}")
+        i = columns.index(sort)
+        rows = sorted(rows, key=lambda r: _sort_key(r[i] if i < len(r) else None),
+                      reverse=q.get("desc") in ("1", "true"))
+    off = int_param(q, "offset", 0) or 0
+    lim = int_param(q, "limit", 100, 1, 10000) or 100
+    return JSON({"columns": columns, "rows": rows[off:off + lim], "total": len(rows),
+                 "offset": off})
+
+
+ROUTES = [
+    Route("/runs/{run_id}/files/{path:path}", file_bytes),
+    Route("/runs/{run_id}/tables/{path:path}", table),
+]
