@@ -1,0 +1,74 @@
+"""``Runs``: the lazily paginated result of ``Api().runs()`` (R9.2).
+
+Pages of ``per_page`` runs are fetched from the backend on first need and cached, so iterating a
+large project holds one page of queries at a time; ``len()`` is the backend's total count for
+the query (fetched with the first page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from cairn.api.run import Run
+
+
+class Runs:
+    """A sequence of :class:`~cairn.api.run.Run` matching one query; iterable, indexable, sized."""
+
+    def __init__(self, api: Any, project: str | None, filters: dict | None, order: str,
+                 per_page: int = 50, entity: str | None = None) -> None:
+        if not isinstance(per_page, int) or per_page < 1:
+            raise ValueError(f"per_page must be a positive integer, got {per_page!r}")
+        self._api = api
+        self.entity = entity
+        self.project = project
+        self.filters = filters or {}
+        self.order = order
+        self.per_page = per_page
+        self._pages: dict[int, list[Run]] = {}
+        self._total: int | None = None
+
+    def _page(self, n: int) -> list[Run]:
+        if n not in self._pages:
+            rows, total = self._api._backend.runs(
+                project=self.project, filters=self.filters or None, order=self.order,
+                limit=self.per_page, offset=n * self.per_page)
+            self._total = total
+            self._pages[n] = [Run(self._api, r) for r in rows]
+        return self._pages[n]
+
+    def __len__(self) -> int:
+        if self._total is None:
+            self._page(0)
+        return self._total or 0
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        n = len(self)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError(f"run index {index} out of range ({n} runs)")
+        page = self._page(index // self.per_page)
+        offset = index % self.per_page
+        if offset >= len(page):  # runs deleted since the count was taken
+            raise IndexError(f"run index {index} out of range")
+        return page[offset]
+
+    def __iter__(self) -> Iterator[Run]:
+        n = 0
+        while True:
+            page = self._page(n)
+            yield from page
+            if len(page) < self.per_page or (n + 1) * self.per_page >= (self._total or 0):
+                return
+            n += 1
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __repr__(self) -> str:
+        where = "/".join(p for p in (self.entity, self.project) if p) or "all projects"
+        return f"<Runs {where} ({len(self)})>"
