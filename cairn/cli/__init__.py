@@ -1,0 +1,1 @@
+"""The ``cairn`` command line: one module per command group, assembled in :mod:`cairn.cli.main`."""

@@ -1,0 +1,141 @@
+"""``cairn reindex`` (rebuild the index from run files) and ``cairn gc`` (delete runs and the
+blobs only they referenced).
+
+``gc`` removes a run through the index (``Index.delete_run``) and then its run folder, so a later
+reindex cannot bring it back; a blob is removed only when no remaining run file entry and no
+artifact refers to it. Nothing is deleted before the confirmation prompt (``--yes`` skips it).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import shutil
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cairn.cli.common import CliContext, fmt_runtime
+from cairn.sdk.errors import CommError
+
+
+@click.command("reindex")
+@click.pass_obj
+def reindex(ctx: CliContext) -> None:
+    """Drop the index and rebuild it from the run files in the root."""
+    index = ctx.api().index
+    with Progress(TextColumn("reindexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), console=Console(stderr=True)) as bar:
+        task = bar.add_task("", total=None)
+
+        def on_progress(done: int, total: int, run_id: str = "") -> None:
+            bar.update(task, completed=done, total=total, description=run_id)
+
+        if "progress" in inspect.signature(index.reindex).parameters:
+            report = index.reindex(progress=on_progress)
+        else:  # an index without progress reporting: an indeterminate bar
+            report = index.reindex()
+        bar.update(task, completed=1, total=1, description="")
+    click.echo(f"reindexed {ctx.api().root}: {_describe(report)}")
+
+
+def _describe(report: Any) -> str:
+    parts = []
+    for name in ("runs", "records", "rows", "bytes", "errors"):
+        v = getattr(report, name, None)
+        if v is None and isinstance(report, dict):
+            v = report.get(name)
+        if isinstance(v, list | tuple | set | dict):
+            v = len(v)
+        if v is not None:
+            parts.append(f"{v} {name}")
+    return ", ".join(parts) or "done"
+
+
+def referenced_by_artifacts(api: Any) -> set[str] | None:
+    """Blob digests artifacts refer to: empty without the artifacts module; ``None`` when the
+    module cannot tell (then no blob is safe to delete)."""
+    try:
+        from cairn.artifacts import query
+    except ImportError:
+        return set()
+    fn = getattr(query, "referenced_blobs", None)
+    return set(fn(api)) if fn is not None else None
+
+
+def _file_blobs(index: Any, run_id: str) -> set[str]:
+    return {f["sha256"] for f in index.files(run_id) if f.get("sha256")}
+
+
+@click.command("gc")
+@click.argument("run_ids", nargs=-1)
+@click.option("--failed", is_flag=True, help="Delete every failed run.")
+@click.option("--crashed", is_flag=True, help="Delete every crashed run.")
+@click.option("--project", default=None, help="With --failed/--crashed: only in this project.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
+@click.pass_obj
+def gc(ctx: CliContext, run_ids: tuple[str, ...], failed: bool, crashed: bool,
+       project: str | None, yes: bool, dry_run: bool) -> None:
+    """Delete runs (RUN_IDS, or all --failed/--crashed ones) and blobs no longer referenced."""
+    if not run_ids and not (failed or crashed):
+        raise click.UsageError("name the runs to delete, or pass --failed and/or --crashed")
+    api = ctx.api()
+    victims = {r.id: r for r in (ctx.run(p) for p in run_ids)}
+    states = [s for s, on in (("failed", failed), ("crashed", crashed)) if on]
+    if states:
+        for r in api.runs(project, filters={"state": {"$in": states}}, per_page=500):
+            victims.setdefault(r.id, r)
+    if not victims:
+        click.echo("nothing to delete")
+        return
+    table = Table(title=f"{len(victims)} run(s) to delete")
+    for c in ("id", "name", "project", "state", "runtime"):
+        table.add_column(c)
+    for r in victims.values():
+        table.add_row(r.id, r.name, r.project, r.state, fmt_runtime(r.runtime))
+    Console(highlight=False).print(table)
+    if dry_run:
+        return
+    if not yes:
+        click.confirm(f"Delete these {len(victims)} run(s) and their unreferenced blobs?",
+                      abort=True)
+    index = api.index
+    candidates: set[str] = set()
+    for rid in victims:
+        candidates |= _file_blobs(index, rid)
+        try:
+            index.delete_run(rid)
+        except CommError as e:
+            raise click.ClickException(str(e)) from e
+        shutil.rmtree(os.path.join(api.root, "runs", rid), ignore_errors=True)
+    api.flush()  # the cached run lists still hold the deleted runs
+    removed = _collect_blobs(api, candidates)
+    click.echo(f"deleted {len(victims)} run(s) and {removed} blob(s)")
+
+
+def _collect_blobs(api: Any, candidates: set[str]) -> int:
+    """Remove candidate blobs no remaining run or artifact refers to; return how many."""
+    if not candidates:
+        return 0
+    kept_by_artifacts = referenced_by_artifacts(api)
+    if kept_by_artifacts is None:
+        click.echo("blobs kept: cannot tell which blobs artifacts refer to", err=True)
+        return 0
+    index = api.index
+    keep = set(kept_by_artifacts)
+    for r in api.runs(None, per_page=500):
+        keep |= _file_blobs(index, r.id)
+    from cairn.store.blobs import blob_path
+
+    removed = 0
+    for sha in candidates - keep:
+        try:
+            os.unlink(blob_path(api.root, sha))
+            removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
