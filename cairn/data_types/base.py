@@ -1,0 +1,161 @@
+"""What every media type shares: the marker convert.py looks for, file naming, and storage.
+
+A media object is recognised by ``_cairn_media`` and ``to_json(run, key, summary=False)``
+(see :mod:`cairn.sdk.convert`). Storing a media file does three things, in the caller's
+thread, before the history row is queued:
+
+1. the bytes go to the root's content-addressed blobs (the same bytes are stored once);
+2. a copy (a hard link where the file system allows) is placed at
+   ``run.dir/media/<subdir>/<key>_<step>_<sha256[:20]><ext>`` (R6.1), where wandb users
+   expect it;
+3. a FILES record names it, so the index and UI can list and serve it.
+
+The descriptor returned has ``path`` relative to ``run.dir`` with forward slashes, the full
+``sha256`` and the ``size`` in bytes (R6.2).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+from typing import Any
+
+from cairn.runlog import format as fmt
+from cairn.store import blobs
+
+
+class Media:
+    """Base of every loggable data type. Subclasses implement :meth:`to_json`."""
+
+    _cairn_media = True
+    _log_type = "media"
+
+    def to_json(self, run: Any, key: str, summary: bool = False) -> dict:  # pragma: no cover
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<cairn.{type(self).__name__}>"
+
+
+def step_label(run: Any, summary: bool) -> str:
+    """The ``<step>`` part of a media file name: the client step, or ``summary`` (R6.1, R3.4)."""
+    return "summary" if summary else str(run.step)
+
+
+def _safe_key(key: str) -> str:
+    # A key may hold "/" (sub-folders, R6.1) but must never climb out of the media folder.
+    parts = [p for p in str(key).replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    return "/".join(parts) or "_"
+
+
+def media_name(subdir: str, key: str, step: str, sha256: str, ext: str) -> str:
+    """``media/<subdir>/<key>_<step>_<sha256[:20]><ext>`` with ``/`` separators."""
+    return f"media/{subdir}/{_safe_key(key)}_{step}_{sha256[:20]}{ext}"
+
+
+def store_bytes(run: Any, subdir: str, key: str, data: bytes, ext: str, summary: bool = False,
+                name: str | None = None) -> dict:
+    """Store ``data`` as a media file of ``run``; return ``{"path", "sha256", "size"}``.
+
+    ``name`` overrides the R6.1 file name (a path relative to ``run.dir``).
+    """
+    info = blobs.put_bytes(run._root, data)
+    rel = name or media_name(subdir, key, step_label(run, summary), info.sha256, ext)
+    _place(run, rel, info.sha256)
+    seen = run.__dict__.setdefault("_media_recorded", set())
+    if rel in seen:  # the same file logged twice in one step: one FILES record is enough
+        return {"path": rel, "sha256": info.sha256, "size": info.size}
+    seen.add(rel)
+    run._emit(fmt.FILES, {"files": [{"path": rel, "sha256": info.sha256, "size": info.size,
+                                     "policy": "now", "type": "media"}]})
+    return {"path": rel, "sha256": info.sha256, "size": info.size}
+
+
+def store_json(run: Any, subdir: str, key: str, obj: Any, ext: str, summary: bool = False) -> dict:
+    """Store ``obj`` encoded as JSON (NaN/Infinity tokens allowed, as wandb writes them)."""
+    return store_bytes(run, subdir, key, dumps(obj).encode("utf-8"), ext, summary)
+
+
+def dumps(obj: Any) -> str:
+    """Compact JSON; NumPy values become Python values."""
+    return json.dumps(obj, separators=(",", ":"), default=_json_default)
+
+
+def _json_default(v: Any) -> Any:
+    if hasattr(v, "tolist"):
+        return v.tolist()
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return str(v)
+
+
+def _place(run: Any, rel: str, sha256: str) -> None:
+    dest = os.path.join(run.dir, *rel.split("/"))
+    if os.path.exists(dest):
+        return
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    src = blobs.blob_path(run._root, sha256)
+    try:
+        os.link(src, dest)
+    except OSError:  # no hard links across devices or on some file systems: copy
+        tmp = dest + ".tmp"
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dest)
+
+
+def read_source(data: Any) -> tuple[bytes, str | None]:
+    """Bytes and file name of a path or file object (text-mode objects are re-read as bytes).
+
+    ``open("sample.glb")`` opens in text mode; reading that as text would fail on binary
+    content, so an object whose ``name`` is an existing file is read again from disk.
+    """
+    if isinstance(data, (str, os.PathLike)):
+        path = os.fspath(data)
+        if not os.path.isfile(path):
+            raise ValueError(f"file {path!r} does not exist")
+        with open(path, "rb") as f:
+            return f.read(), path
+    name = getattr(data, "name", None)
+    if isinstance(name, str) and os.path.isfile(name):
+        with open(name, "rb") as f:
+            return f.read(), name
+    if hasattr(data, "read"):
+        raw = data.read()
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8")
+        return raw, name if isinstance(name, str) else None
+    raise TypeError(f"expected a path or a file object, got {type(data).__name__}")
+
+
+def extension(name: str | None, allowed: tuple[str, ...]) -> str | None:
+    """The longest extension of ``name`` among ``allowed`` (``"pts.json"`` before ``"json"``)."""
+    if not name:
+        return None
+    low = name.lower()
+    for ext in sorted(allowed, key=len, reverse=True):
+        if low.endswith("." + ext):
+            return ext
+    return None
+
+
+def finite_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def merge_wandb_config(run: Any, section: str, entries: dict) -> None:
+    """Merge ``entries`` into ``config._wandb[section]``, writing only when something changed."""
+    cfg = run.config
+    current = cfg._items.get("_wandb")
+    current = dict(current) if isinstance(current, dict) else {}
+    sec = dict(current.get(section) or {})
+    if all(sec.get(k) == v for k, v in entries.items()):
+        return
+    sec.update(entries)
+    current[section] = sec
+    cfg._write({"_wandb": current}, allow_val_change=True)
+
+
+def class_name(v: Any) -> str:
+    return type(v).__name__
