@@ -1,19 +1,16 @@
 """``cairn.init``: resolve settings, pick or resume the run, open its run file (R1.x).
 
-Cost: a few file-system calls and one thread start; no network, no subprocess. Environment
-metadata that takes longer to collect (git state, installed packages) is gathered by a
-background thread and recorded as a TELEMETRY record.
+Cost: a few file-system calls and one writer-thread start; no network, no subprocess, and no
+import beyond the SDK's own small modules (YAML is read only when a config file exists).
+Environment metadata (git state, installed packages), console capture and system metrics
+run in background threads started here and stopped by ``finish``.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import secrets
-import socket
 import sys
-import tempfile
 import time
 from typing import Any
 
@@ -21,18 +18,14 @@ from cairn.runlog import format as fmt
 from cairn.sdk import globals as g
 from cairn.sdk.config import load_yaml_config, parse_config
 from cairn.sdk.errors import UsageError
+from cairn.sdk.naming import check_id, default_project, generate_id, generate_name
 from cairn.sdk.settings import MODES, RESUME, Settings, resolve
 from cairn.sdk.term import termlog, termwarn
 
 ROOT_NAME = "cairn-data"
-_ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
-_BAD_ID = re.compile(r"[:;,#?/\\'\s]")
 _FORK = re.compile(r"^([^?]+)\?_step=(\d+(?:\.\d*)?)$")
 
-
-def generate_id(length: int = 8) -> str:
-    """8 characters of [a-z0-9] from the OS RNG (``random.seed`` does not touch it)."""
-    return "".join(secrets.choice(_ID_CHARS) for _ in range(length))
+__all__ = ["init", "resolve_root", "generate_id", "generate_name", "ROOT_NAME"]
 
 
 def resolve_root(dir: str | os.PathLike | None = None, environ: dict | None = None) -> str:
@@ -49,12 +42,16 @@ def resolve_root(dir: str | os.PathLike | None = None, environ: dict | None = No
 
 
 def _usable_root(root: str) -> str:
+    """``root`` if a file can be created in it, else ``<tmp>/cairn-data`` with a warning (R1.7)."""
     try:
         os.makedirs(os.path.join(root, "runs"), exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=root, prefix=".probe-", delete=True)
-        probe.close()
+        probe = os.path.join(root, f".probe-{os.getpid()}")
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.unlink(probe)
         return root
     except OSError as e:
+        import tempfile
+
         fallback = os.path.join(tempfile.gettempdir(), ROOT_NAME)
         termwarn(f"Path {root} wasn't writable ({e.strerror}), using {fallback} instead")
         os.makedirs(os.path.join(fallback, "runs"), exist_ok=True)
@@ -69,21 +66,13 @@ def _parse_fork(value: str, what: str) -> tuple[str, float]:
     return m.group(1), int(step) if step.is_integer() else step
 
 
-_ADJ = ("amber", "brisk", "calm", "dapper", "eager", "fancy", "gentle", "hazy", "icy", "jolly",
-        "keen", "lively", "misty", "noble", "olive", "proud", "quiet", "rosy", "silver", "tidy",
-        "upbeat", "vivid", "wild", "young", "zesty", "bold", "crisp", "dusty", "fresh", "golden")
-_NOUN = ("river", "meadow", "cairn", "forest", "harbor", "summit", "valley", "breeze", "comet",
-         "canyon", "glade", "lagoon", "mesa", "orbit", "pine", "ridge", "spark", "tide", "wave",
-         "field", "moon", "cloud", "stone", "dune", "fjord", "grove", "haze", "isle", "lake", "sky")
-
-
-def generate_name(root: str) -> str:
-    """``adjective-noun-N`` with N one more than the runs already in the root."""
+def _hostname() -> str:
     try:
-        n = len(os.listdir(os.path.join(root, "runs"))) + 1
-    except OSError:
-        n = 1
-    return f"{secrets.choice(_ADJ)}-{secrets.choice(_NOUN)}-{n}"
+        return os.uname().nodename
+    except AttributeError:  # Windows
+        import socket
+
+        return socket.gethostname()
 
 
 def init(
@@ -162,16 +151,21 @@ def init(
     resume_file = os.path.join(root, "wandb-resume.json")
     if resume_mode == "auto" and not run_id:
         try:
+            import json
+
             with open(resume_file) as f:
                 run_id = json.load(f)["run_id"]
         except (OSError, ValueError, KeyError):
             run_id = None
     if run_id is not None:
-        _check_id(run_id)
+        check_id(run_id)
     else:
         run_id = generate_id()
     if fork and fork[0] == run_id:
         raise ValueError("fork_from must name a run other than the new run's id")
+    if fork and not os.path.exists(os.path.join(root, "runs", fork[0], "run.cairn")):
+        # checked before anything is created, so a failed fork leaves no half-made run behind
+        raise UsageError(f"fork_from names run {fork[0]!r}, which does not exist in {root}")
 
     run_dir = os.path.join(root, "runs", run_id)
     path = os.path.join(run_dir, "run.cairn")
@@ -188,15 +182,17 @@ def init(
     prior = prior_state(path, rewind[1] if rewind else None) if exists else None
     os.makedirs(os.path.join(run_dir, "files"), exist_ok=True)
     if resume_mode == "auto":
+        import json
+
         with open(resume_file, "w") as f:
             json.dump({"run_id": run_id}, f)
 
     now = time.time()
     info: dict[str, Any] = {
         "id": run_id,
-        "project": s.project or (prior or {}).get("project") or _default_project(),
+        "project": s.project or (prior or {}).get("project") or default_project(),
         "entity": s.entity or "",
-        "name": s.run_name or (prior or {}).get("name") or generate_name(root),
+        "name": s.run_name or (prior or {}).get("name") or generate_name(root, run_id),
         "notes": s.run_notes if s.run_notes is not None else (prior or {}).get("notes", ""),
         "tags": list(s.run_tags) if s.run_tags is not None else list((prior or {}).get("tags", [])),
         "group": s.run_group or (prior or {}).get("group", ""),
@@ -208,7 +204,7 @@ def init(
         "runtime_offset": prior["runtime"] if prior else 0.0,
         "sweep_id": s.sweep_id,
         "mode": s.mode,
-        "host": socket.gethostname(),
+        "host": _hostname(),
         "pid": os.getpid(),
         "program": s.program or (sys.argv[0] if sys.argv and sys.argv[0] else "<python>"),
         "args": sys.argv[1:],
@@ -227,9 +223,9 @@ def init(
     full_config = _assemble_config(init_config, s)
     if prior:
         run.config._items.update(prior["config"])
-        for d in prior["metrics"]:
-            run._defs.define(d)
-        run._summary_state.latest.update(prior["summary"])
+        state = prior["state"]
+        state.latest = prior["summary"]
+        run._defs, run._summary_state = state.defs, state
     run.config._write(full_config, allow_val_change=bool(prior) or bool(allow_val_change), emit=False)
     run._emit(fmt.RUN, {**info, "config": {k: v for k, v in run.config._items.items()}})
     if fork:
@@ -262,33 +258,10 @@ def _resume_mode(r: Any) -> str | None:
     raise UsageError(f"Invalid resume {r!r}: must be one of {', '.join(RESUME)}, True or False")
 
 
-def _check_id(run_id: Any) -> None:
-    if not isinstance(run_id, str) or not run_id.strip():
-        raise UsageError(f"Invalid run id {run_id!r}: it must be a non-empty string")
-    if _BAD_ID.search(run_id) or run_id in (".", ".."):
-        raise UsageError(
-            f"Invalid run id {run_id!r}: it may not contain whitespace or any of : ; , # ? / \\ '"
-        )
-    if len(run_id) > 128:
-        raise UsageError(f"Invalid run id {run_id!r}: at most 128 characters")
-
-
-def _default_project() -> str:
-    """The git repository's name if the program is in one, else "uncategorized" (R1.1)."""
-    d = os.path.abspath(os.getcwd())
-    while True:
-        if os.path.exists(os.path.join(d, ".git")):
-            return os.path.basename(d) or "uncategorized"
-        parent = os.path.dirname(d)
-        if parent == d:
-            return "uncategorized"
-        d = parent
-
-
 def _assemble_config(init_config: dict, s: Settings) -> dict:
     """config-defaults.yaml < WANDB_CONFIG_PATHS files < ``config=`` (R1.20, recommended order)."""
     out: dict = {}
-    if os.path.exists("config-defaults.yaml"):
+    if os.path.exists("config-defaults.yaml"):  # the only case that imports PyYAML
         out.update(load_yaml_config("config-defaults.yaml"))
     for p in s.config_paths or ():
         out.update(load_yaml_config(p))

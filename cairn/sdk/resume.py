@@ -19,7 +19,8 @@ from cairn.sdk.summary_state import SummaryState
 
 def replay(path: str, upto_step: float | None = None, keep_rows: bool = False) -> dict:
     """Replay a run file. Returns identity fields, config, metric definitions, summary,
-    ``next_step``, ``runtime`` and (with ``keep_rows``) the history rows themselves."""
+    ``next_step``, ``runtime``, the :class:`SummaryState` (``state``, so aggregates such as a
+    running minimum continue across a resume) and (with ``keep_rows``) the history rows."""
     dec = HistoryDecoder()
     defs = MetricDefs()
     state = SummaryState(defs)
@@ -79,6 +80,7 @@ def replay(path: str, upto_step: float | None = None, keep_rows: bool = False) -
         "next_step": last_step + 1,
         "runtime": runtime,
         "rows": rows,
+        "state": state,
     }
 
 

@@ -9,10 +9,8 @@ live in :mod:`cairn.sdk.run_extras` and are mixed in here.
 
 from __future__ import annotations
 
-import math
 import os
 import time
-import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -27,7 +25,9 @@ from cairn.sdk.summary import Summary
 from cairn.sdk.summary_state import SummaryState
 from cairn.sdk.term import termlog, termwarn
 
-_SIMPLE = convert.SIMPLE
+_STR_ONLY = frozenset((str,))
+# value types that need no conversion and cannot change the summary's shape (no None, no dict)
+_FLAT = frozenset((int, float, str, bool))
 
 
 _raise_if_finished = raise_if_finished
@@ -51,7 +51,10 @@ class Run(RunExtras):
         self._step = info.get("starting_step", 0)
         self._starting_step = self._step
         self._pending: dict = {}
+        self._pending_flat = True
         self._pending_time = 0.0
+        self._services: list[Any] = []  # background helpers with a stop(): console, system stats
+        self._resume_file: str | None = None
         self._defs = MetricDefs()
         self._summary_state = SummaryState(self._defs)
         self._seen_keys: set[str] = set()
@@ -112,16 +115,16 @@ class Run(RunExtras):
             if not isinstance(data, Mapping):
                 raise ValueError("cairn.log must be passed a dictionary")
             data = dict(data)
-        slow = False
-        for k, v in data.items():
-            if k.__class__ is not str:
-                raise ValueError(f"Key values passed to `cairn.log` must be strings (got {k!r}).")
-            if v.__class__ not in _SIMPLE:
-                slow = True
-        if slow:
-            row = {k: convert.to_value(v, self, k) for k, v in data.items()}
+        if not _STR_ONLY.issuperset(map(type, data)):  # C-level scan; the slow path names the key
+            for k in data:
+                if not isinstance(k, str):
+                    raise ValueError(f"Key values passed to `cairn.log` must be strings (got {k!r}).")
+        if _FLAT.issuperset(map(type, data.values())):
+            row = data.copy()  # numbers/strings/bools only: nothing to convert, summary can bulk-update
+            flat = True
         else:
-            row = data.copy()
+            row = {k: convert.to_value(v, self, k) for k, v in data.items()}
+            flat = False
         if "_step" in row:
             del row["_step"]
         if "_runtime" in row:
@@ -145,8 +148,10 @@ class Run(RunExtras):
             commit_now = bool(commit)
         if self._pending:
             self._pending.update(row)
+            self._pending_flat = self._pending_flat and flat
         else:
             self._pending = row
+            self._pending_flat = flat
         self._pending_time = now
         if commit_now:
             self._commit()
@@ -155,22 +160,20 @@ class Run(RunExtras):
         """Write the pending row at the current step and advance the step."""
         row = self._pending
         self._pending = {}
-        if self._defs.exact or self._defs.globs:
+        defs = self._defs
+        if defs.exact or defs.globs:
             self._metric_hooks(row)
         t = self._pending_time
         step = self._step
-        self._writer_put_row(step, t, row)
+        if self._writer is not None:
+            self._writer.put_row(step, t, row)
         st = self._summary_state
-        st.apply_row(row)
+        st.apply_row(row, flat=self._pending_flat)
         latest = st.latest
         latest["_step"] = step
         latest["_timestamp"] = row.get("_timestamp", t)
         latest["_runtime"] = t - self._start_time + self._runtime_offset
         self._step = step + 1
-
-    def _writer_put_row(self, step: int, t: float, row: dict) -> None:
-        if self._writer is not None:
-            self._writer.put_row(step, t, row)
 
     def _metric_hooks(self, row: dict) -> None:
         """Glob expansion (records a concrete definition per new key) and step_sync insertion."""
@@ -389,6 +392,12 @@ class Run(RunExtras):
             return
         if self._pending:
             self._commit()
+        for svc in reversed(self._services):
+            try:
+                svc.stop()  # console lines and a last stats sample land before the exit record
+            except Exception as e:  # a helper failing must not keep the run open
+                termwarn(f"run {self.id}: stopping {type(svc).__name__} failed: {e!r}")
+        self._services.clear()
         self._extras_finish()
         code = int(exit_code) if exit_code is not None else 0
         self._exit_code = code
@@ -405,7 +414,14 @@ class Run(RunExtras):
             err = self._writer.error
             if err is not None:
                 termwarn(f"run {self.id}: some records could not be written: {err!r}")
-        _write_compat_files(self, final)
+        from cairn.sdk import compat_files
+
+        compat_files.write(self.dir, self.config._items, final)
+        if self._resume_file and code == 0:
+            try:  # resume="auto": a run that finished cleanly is not resumed next time (R1.9)
+                os.unlink(self._resume_file)
+            except OSError:
+                pass
         from cairn.sdk import globals as g
 
         g.on_finish(self)
@@ -445,30 +461,3 @@ def _as_step(step: Any) -> int:
         return operator.index(step)
     except TypeError:
         raise TypeError(f"'{type(step).__name__}' object cannot be interpreted as an integer (step={step!r})")
-
-
-def _write_compat_files(run: Run, final: dict) -> None:
-    """wandb-compatible views in run.dir: config.yaml and wandb-summary.json."""
-    try:
-        import json
-
-        os.makedirs(run.dir, exist_ok=True)
-        with open(os.path.join(run.dir, "wandb-summary.json"), "w") as f:
-            json.dump(_jsonable(final), f)
-        import yaml
-
-        cfg = {k: {"value": _jsonable(v)} for k, v in run.config._items.items() if not hasattr(v, "_cairn_artifact")}
-        with open(os.path.join(run.dir, "config.yaml"), "w") as f:
-            yaml.safe_dump(cfg, f, sort_keys=False)
-    except Exception as e:  # a view failing must never fail the user's program
-        warnings.warn(f"cairn: could not write config.yaml/wandb-summary.json: {e!r}", stacklevel=2)
-
-
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, float) and not math.isfinite(v):
-        return str(v)
-    if isinstance(v, dict):
-        return {k: _jsonable(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_jsonable(x) for x in v]
-    return v

@@ -27,10 +27,17 @@ class SummaryState:
         self._agg: dict[str, dict] = {}
         self._plain: set[str] = set()
 
-    def apply_row(self, row: dict) -> None:
-        """Update from one committed history row (including ``_step`` etc.)."""
+    def apply_row(self, row: dict, flat: bool = False) -> None:
+        """Update from one committed history row (including ``_step`` etc.).
+
+        ``flat`` promises that every value is an int, float, str or bool (no ``None``, no
+        nested dict): without aggregating definitions the row then simply overwrites.
+        """
         latest = self.latest
         if not self.defs.any_summary:
+            if flat:
+                latest.update(row)
+                return
             for k, v in row.items():
                 if v is None:
                     latest.pop(k, None)
