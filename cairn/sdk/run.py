@@ -123,7 +123,11 @@ class Run(RunExtras):
             row = data.copy()  # numbers/strings/bools only: nothing to convert, summary can bulk-update
             flat = True
         else:
-            row = {k: convert.to_value(v, self, k) for k, v in data.items()}
+            row = {}
+            for k, v in data.items():
+                if getattr(type(v), "_cairn_chart", False):  # a custom chart logs its table as K_table (R6.16)
+                    k, v = v._cairn_split(self, k)
+                row[k] = convert.to_value(v, self, k)
             flat = False
         if "_step" in row:
             del row["_step"]
