@@ -34,6 +34,8 @@ _LAZY = {
     "plot": ("cairn.plot", None),
     "data_types": ("cairn.data_types", None),
     "apis": ("cairn.api", None),
+    "errors": ("cairn.errors", None),
+    "wandb_run": ("cairn.wandb_run", None),
 }
 
 __all__ = [

@@ -9,6 +9,7 @@ checks the run is active through the same decorator as the core methods.
 from __future__ import annotations
 
 import datetime
+import sys
 import time
 from collections import namedtuple
 from typing import Any
@@ -43,10 +44,12 @@ class RunExtras:
         self._watchers: list[Any] = []
 
     def _extras_finish(self) -> None:
-        try:
-            _ops().on_finish(self)
-        except ImportError:
-            pass
+        # Only a run that used a file/artifact method has anything for run_ops to finish, and
+        # that use imported it. Importing it here instead would cost finish its import time
+        # and fails outright inside an atexit hook (its thread pool registers at import).
+        ops = sys.modules.get("cairn.artifacts.run_ops")
+        if ops is not None:
+            ops.on_finish(self)
 
     # -- alerts / state ---------------------------------------------------------------
     @_active("alert")
