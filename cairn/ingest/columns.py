@@ -1,0 +1,140 @@
+"""Split HISTORY batches into per-key numeric columns and per-key statistics.
+
+A batch is a list of ``[schema, step, time, v1…vn]`` rows (the run file's HISTORY payload).
+Rows that share a schema are converted column by column with numpy, so a batch of plain
+floats costs a few numpy calls per key rather than Python work per value; columns holding
+anything else (strings, ``None``, nested dicts, media) take a per-value path. Nested dicts
+without ``_type`` are flattened into dotted keys (``"nested.x.y"``), as the wandb server does
+for charts (R2.10); the exact logged rows are kept elsewhere (``history_rows``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+_MEDIA = frozenset(
+    (
+        "image-file",
+        "images/separated",
+        "video-file",
+        "audio-file",
+        "html-file",
+        "object3D-file",
+        "molecule-file",
+        "plotly-file",
+        "table-file",
+        "joined-table",
+        "partitioned-table",
+        "bokeh-file",
+        "graph-file",
+        "images",
+        "audio",
+        "videos",
+    )
+)
+_DERIVED = frozenset(("_step", "_runtime", "_timestamp"))
+
+
+def kind_of(v: Any) -> str:
+    """The ``metric_keys`` kind of one logged value."""
+    t = type(v)
+    if t is float or t is int:
+        return "number"
+    if t is str:
+        return "string"
+    if t is dict:
+        typ = v.get("_type")
+        if typ == "histogram":
+            return "histogram"
+        if typ in _MEDIA or (isinstance(typ, str) and typ.endswith("-file")):
+            return "media"
+    return "other"
+
+
+class Columns:
+    """Accumulates the numeric points and key statistics of the batches it is fed.
+
+    ``points[key]`` is a list of ``(steps, values, runtime, timestamp)`` numpy arrays in step
+    order; ``stats[key]`` is ``[kind, count, first_step, last_step]`` for every key seen
+    (numeric or not, ``None`` values not counted).
+    """
+
+    def __init__(self) -> None:
+        self.points: dict[str, list[tuple[np.ndarray, ...]]] = {}
+        self.stats: dict[str, list] = {}
+        self.values = 0
+
+    def add_batch(self, batch: list, schemas: dict, t0: float, rt_off: float) -> None:
+        i, n = 0, len(batch)
+        while i < n:
+            sid = batch[i][0]
+            j = i + 1
+            while j < n and batch[j][0] == sid:
+                j += 1
+            self._add_group(batch[i:j], schemas[sid], t0, rt_off)
+            i = j
+
+    def _add_group(self, rows: list, keys: list, t0: float, rt_off: float) -> None:
+        steps = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+        times = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
+        rt = times - t0 + rt_off
+        ts = times
+        if "_timestamp" in keys:
+            # A user _timestamp wins over the SDK clock (as in wandb).
+            col = keys.index("_timestamp") + 3
+            ts = np.array(
+                [r[col] if type(r[col]) in (int, float) else r[2] for r in rows], dtype=np.float64
+            )
+        for c, key in enumerate(keys):
+            if key in _DERIVED:
+                continue
+            col = [r[c + 3] for r in rows]
+            arr = np.array(col) if col else None
+            if arr is not None and arr.dtype.kind in "fiu" and arr.ndim == 1:
+                self._numeric(key, steps, arr.astype(np.float64, copy=False), rt, ts)
+            else:
+                self._slow(key, col, steps, rt, ts)
+
+    def _numeric(self, key: str, steps, vals, rt, ts) -> None:  # noqa: ANN001
+        self.points.setdefault(key, []).append((steps, vals, rt, ts))
+        self._count(key, "number", len(vals), int(steps[0]), int(steps[-1]))
+        self.values += len(vals)
+
+    def _count(self, key: str, kind: str, n: int, first: int, last: int) -> None:
+        st = self.stats.get(key)
+        if st is None:
+            self.stats[key] = [kind, n, first, last]
+        else:
+            st[1] += n
+            st[3] = last
+
+    def _slow(self, key: str, col: list, steps, rt, ts) -> None:  # noqa: ANN001
+        flat: dict[str, list] = {}
+        for i, v in enumerate(col):
+            _flatten(key, v, i, flat)
+        for k, items in flat.items():
+            idx = np.array([i for i, v in items if type(v) in (int, float)], dtype=np.int64)
+            if len(idx):
+                vals = np.array([v for _, v in items if type(v) in (int, float)], dtype=np.float64)
+                self.points.setdefault(k, []).append((steps[idx], vals, rt[idx], ts[idx]))
+                self.values += len(idx)
+            kinds = [kind_of(v) for _, v in items]
+            self._count(
+                k,
+                kinds[0] if kinds else "other",
+                len(items),
+                int(steps[items[0][0]]),
+                int(steps[items[-1][0]]),
+            )
+
+
+def _flatten(key: str, v: Any, i: int, out: dict) -> None:
+    if v is None:
+        return
+    if type(v) is dict and "_type" not in v:
+        for kk, vv in v.items():
+            _flatten(f"{key}.{kk}", vv, i, out)
+        return
+    out.setdefault(key, []).append((i, v))

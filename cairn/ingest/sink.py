@@ -1,0 +1,186 @@
+"""Write what ingest produced (:class:`~cairn.ingest.apply.Pending`) into the index tables.
+
+All functions take a connection inside the caller's write transaction. Numeric points are
+appended to the key's last chunk while it has room (read back, extended, rewritten), then new
+chunks of ``CHUNK_POINTS`` follow, so chunks stay full and step-ordered however often a live
+run is ingested.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from cairn.ingest.apply import Pending
+from cairn.ingest.columns import Columns
+from cairn.ingest.state import RunState
+from cairn.runlog import format as fmt
+from cairn.store import chunks as ck
+from cairn.store import schema as S
+
+
+def flush(conn: Connection, st: RunState, p: Pending) -> None:
+    """Write and clear everything pending for run ``st.run_id``."""
+    rid = st.run_id
+    if p.rows:
+        conn.execute(insert(S.history_rows), [{"run_id": rid, **r} for r in p.rows])
+    for key, parts in p.columns.points.items():
+        _append_points(conn, st, key, parts)
+    if p.columns.stats:
+        _merge_key_stats(conn, st, p.columns.stats)
+    if p.files:
+        conn.execute(
+            delete(S.files).where(S.files.c.run_id == rid, S.files.c.name.in_(list(p.files)))
+        )
+        conn.execute(insert(S.files), [{"run_id": rid, **f} for f in p.files.values()])
+    for table, items in ((S.alerts, p.alerts), (S.console, p.console), (S.system_metrics, p.stats)):
+        if items:
+            conn.execute(insert(table), [{"run_id": rid, **x} for x in items])
+    p.columns = Columns()
+    p.rows, p.files, p.alerts, p.console, p.stats = [], {}, [], [], []
+
+
+def _append_points(conn: Connection, st: RunState, key: str, parts: list) -> None:
+    rid, C = st.run_id, S.history_chunks.c
+    steps = np.concatenate([x[0] for x in parts])
+    vals = np.concatenate([x[1] for x in parts])
+    rt = np.concatenate([x[2] for x in parts])
+    ts = np.concatenate([x[3] for x in parts])
+    nchunks = st.key_chunks.get(key, 0)
+    seq = nchunks
+    if nchunks:
+        last = conn.execute(
+            select(C.count, C.steps, C.vals, C.times).where(
+                C.run_id == rid, C.key == key, C.seq == nchunks - 1
+            )
+        ).first()
+        if last is not None and last.count < ck.CHUNK_POINTS:
+            prt, pts = ck.times_of(last)
+            steps = np.concatenate([ck.steps_of(last), steps])
+            vals = np.concatenate([ck.vals_of(last), vals])
+            rt = np.concatenate([prt, rt])
+            ts = np.concatenate([pts, ts])
+            conn.execute(
+                delete(S.history_chunks).where(C.run_id == rid, C.key == key, C.seq == nchunks - 1)
+            )
+            seq = nchunks - 1
+    out = []
+    for a in range(0, len(vals), ck.CHUNK_POINTS):
+        b = a + ck.CHUNK_POINTS
+        out.append(
+            {
+                "run_id": rid,
+                "key": key,
+                "seq": seq,
+                **ck.pack(steps[a:b], vals[a:b], rt[a:b], ts[a:b]),
+            }
+        )
+        seq += 1
+    conn.execute(insert(S.history_chunks), out)
+    st.key_chunks[key] = seq
+
+
+def _merge_key_stats(conn: Connection, st: RunState, stats: dict) -> None:
+    rid, K = st.run_id, S.history_keys.c
+    keys = list(stats)
+    old = {}
+    for i in range(0, len(keys), 500):
+        part = keys[i : i + 500]
+        for r in conn.execute(select(S.history_keys).where(K.run_id == rid, K.key.in_(part))):
+            old[r.key] = r
+    rows = []
+    for k, (kind, n, first, last) in stats.items():
+        o = old.get(k)
+        if o is not None:
+            kind = o.kind
+            n += o.count
+            first = o.first_step if o.first_step is not None else first
+        rows.append(
+            {
+                "run_id": rid,
+                "key": k,
+                "kind": kind,
+                "count": n,
+                "first_step": first,
+                "last_step": last,
+                "chunks": st.key_chunks.get(k, 0),
+            }
+        )
+    if old:
+        for i in range(0, len(keys), 500):
+            conn.execute(
+                delete(S.history_keys).where(K.run_id == rid, K.key.in_(keys[i : i + 500]))
+            )
+    conn.execute(insert(S.history_keys), rows)
+
+
+def rewind(conn: Connection, st: RunState, cut: int) -> None:
+    """Drop every stored history point and row of the run above step ``cut``.
+
+    Rows and chunks wholly above ``cut`` are deleted, the ones straddling it are rewritten,
+    and per-key statistics are recounted from the rows that remain. Cost O(rows kept) for the
+    recount; rewinds are rare.
+    """
+    rid = st.run_id
+    R, C = S.history_rows.c, S.history_chunks.c
+    conn.execute(delete(S.history_rows).where(R.run_id == rid, R.step_min > cut))
+    for r in conn.execute(select(S.history_rows).where(R.run_id == rid, R.step_max > cut)).all():
+        kept = [x for x in fmt.unpack(r.payload) if x[1] <= cut]
+        conn.execute(
+            update(S.history_rows)
+            .where(R.run_id == rid, R.seq == r.seq)
+            .values(payload=fmt.pack(kept), count=len(kept), step_max=max(x[1] for x in kept))
+        )
+    conn.execute(delete(S.history_chunks).where(C.run_id == rid, C.step_min > cut))
+    for r in conn.execute(select(S.history_chunks).where(C.run_id == rid, C.step_max > cut)).all():
+        steps, vals = ck.steps_of(r), ck.vals_of(r)
+        rt, ts = ck.times_of(r)
+        m = steps <= cut
+        conn.execute(
+            update(S.history_chunks)
+            .where(C.run_id == rid, C.key == r.key, C.seq == r.seq)
+            .values(**ck.pack(steps[m], vals[m], rt[m], ts[m]))
+        )
+    st.key_chunks = dict(
+        conn.execute(select(C.key, func.count()).where(C.run_id == rid).group_by(C.key)).all()
+    )
+    # Recount per-key statistics from the rows that remain.
+    cols = Columns()
+    for r in conn.execute(select(R.payload, R.t0, R.rt_off).where(R.run_id == rid).order_by(R.seq)):
+        batch = fmt.unpack(r.payload)
+        if batch:
+            cols.add_batch(batch, st.schemas, r.t0, r.rt_off)
+    conn.execute(delete(S.history_keys).where(S.history_keys.c.run_id == rid))
+    if cols.stats:
+        conn.execute(
+            insert(S.history_keys),
+            [
+                {
+                    "run_id": rid,
+                    "key": k,
+                    "kind": kind,
+                    "count": n,
+                    "first_step": a,
+                    "last_step": b,
+                    "chunks": st.key_chunks.get(k, 0),
+                }
+                for k, (kind, n, a, b) in cols.stats.items()
+            ],
+        )
+    if st.last_step is not None and st.last_step > cut:
+        st.last_step = int(cut) if cols.stats or cut >= 0 else None
+
+
+def delete_run_rows(conn: Connection, run_id: str) -> None:
+    """Remove every index row of one run (the run row included)."""
+    for t in S.PER_RUN:
+        conn.execute(delete(t).where(t.c.run_id == run_id))
+    conn.execute(delete(S.runs).where(S.runs.c.id == run_id))
+
+
+def bump_rev(conn: Connection) -> int:
+    """Advance the global change counter; returns the new value (serialises writers on PG)."""
+    c = S.counters.c
+    conn.execute(update(S.counters).where(c.name == "rev").values(value=c.value + 1))
+    return conn.execute(select(c.value).where(c.name == "rev")).scalar_one()

@@ -1,0 +1,95 @@
+"""Numeric history chunks: packing, unpacking and per-block statistics.
+
+A chunk holds up to ``CHUNK_POINTS`` consecutive points of one key of one run, in step order:
+steps (int64), values (float64), runtime and timestamp (float64). Next to the points it keeps
+statistics for each block of ``BLOCK`` points (``STAT_ROWS`` float64 rows, one column per
+block): count, min, max, last value, and the first/last step, runtime and timestamp. Bucketed
+views combine block statistics instead of points, so their cost follows the number of blocks
+and buckets, never the number of points. Min and max ignore NaN (a block of only NaN has NaN).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+CHUNK_POINTS = 8192
+BLOCK = 64
+# Row indices of the block statistics array.
+COUNT, MIN, MAX, LAST, STEP0, STEP1, RT0, RT1, TS0, TS1 = range(10)
+STAT_ROWS = 10
+
+
+def block_stats(
+    steps: np.ndarray, vals: np.ndarray, rt: np.ndarray, ts: np.ndarray, block: int = BLOCK
+) -> np.ndarray:
+    """Statistics of consecutive blocks of ``block`` points; shape ``(STAT_ROWS, nblocks)``."""
+    n = len(vals)
+    starts = np.arange(0, n, block)
+    ends = np.minimum(starts + block, n) - 1
+    out = np.empty((STAT_ROWS, len(starts)))
+    out[COUNT] = ends - starts + 1
+    with np.errstate(invalid="ignore"):
+        out[MIN] = np.fmin.reduceat(vals, starts)
+        out[MAX] = np.fmax.reduceat(vals, starts)
+    out[LAST] = vals[ends]
+    out[STEP0] = steps[starts]
+    out[STEP1] = steps[ends]
+    out[RT0] = rt[starts]
+    out[RT1] = rt[ends]
+    out[TS0] = ts[starts]
+    out[TS1] = ts[ends]
+    return out
+
+
+def _num(x: float) -> float | None:
+    # SQLite stores NaN as NULL anyway; make both databases agree.
+    x = float(x)
+    return None if math.isnan(x) else x
+
+
+def pack(steps: np.ndarray, vals: np.ndarray, rt: np.ndarray, ts: np.ndarray) -> dict:
+    """Column values of one chunk row (without run_id/key/seq). Cost O(points)."""
+    steps = np.ascontiguousarray(steps, dtype="<i8")
+    vals = np.ascontiguousarray(vals, dtype="<f8")
+    rt = np.ascontiguousarray(rt, dtype="<f8")
+    ts = np.ascontiguousarray(ts, dtype="<f8")
+    with np.errstate(invalid="ignore"):
+        vmin = np.fmin.reduce(vals)
+        vmax = np.fmax.reduce(vals)
+    return {
+        "count": len(vals),
+        "step_min": int(steps[0]),
+        "step_max": int(steps[-1]),
+        "rt_min": float(rt.min()),
+        "rt_max": float(rt.max()),
+        "ts_min": float(ts.min()),
+        "ts_max": float(ts.max()),
+        "vmin": _num(vmin),
+        "vmax": _num(vmax),
+        "first": _num(vals[0]),
+        "last": _num(vals[-1]),
+        "steps": steps.tobytes(),
+        "vals": vals.tobytes(),
+        "times": np.concatenate([rt, ts]).tobytes(),
+        "blocks": block_stats(steps, vals, rt, ts).astype("<f8").tobytes(),
+    }
+
+
+def steps_of(row) -> np.ndarray:  # noqa: ANN001 - a result row with a ``steps`` column
+    return np.frombuffer(row.steps, dtype="<i8")
+
+
+def vals_of(row) -> np.ndarray:  # noqa: ANN001
+    return np.frombuffer(row.vals, dtype="<f8")
+
+
+def times_of(row) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+    t = np.frombuffer(row.times, dtype="<f8")
+    n = len(t) // 2
+    return t[:n], t[n:]
+
+
+def blocks_of(row) -> np.ndarray:  # noqa: ANN001
+    return np.frombuffer(row.blocks, dtype="<f8").reshape(STAT_ROWS, -1)

@@ -1,0 +1,77 @@
+"""Edits made through the query side (``Index.update_run``/``delete_run``).
+
+An edit is appended to the run file as ordinary records (RUN_UPDATE, CONFIG, SUMMARY) with one
+``write`` per frame on an ``O_APPEND`` descriptor, so it lands whole after whatever a live
+writer has appended and survives ``reindex``. Deleting removes the run's folder, then its rows.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from cairn.runlog import format as fmt
+from cairn.store.db import write
+
+_ATTRS = ("name", "notes", "tags", "group", "job_type")
+_ALIASES = {"display_name": "name", "jobType": "job_type"}
+
+
+def edit_records(fields: dict[str, Any]) -> list[tuple[int, Any]]:
+    """The records that apply ``fields``; raises ``ValueError`` for an unknown field."""
+    attrs: dict[str, Any] = {}
+    recs: list[tuple[int, Any]] = []
+    for k, v in fields.items():
+        k = _ALIASES.get(k, k)
+        if k in _ATTRS:
+            if k == "tags":
+                v = [v] if isinstance(v, str) else [str(t) for t in v]
+            elif v is not None:
+                v = str(v)
+            attrs[k] = v
+        elif k == "config":
+            if not isinstance(v, dict):
+                raise ValueError("config must be a dict")
+            recs.append((fmt.CONFIG, {"update": v}))
+        elif k == "config_remove":
+            recs.append((fmt.CONFIG, {"remove": list(v)}))
+        elif k == "summary":
+            if not isinstance(v, dict):
+                raise ValueError("summary must be a dict")
+            recs.append((fmt.SUMMARY, {"nested": [[[kk], vv] for kk, vv in v.items()]}))
+        elif k == "summary_remove":
+            recs.append((fmt.SUMMARY, {"remove": [[kk] for kk in v]}))
+        else:
+            raise ValueError(f"cannot update run field {k!r}")
+    if attrs:
+        recs.insert(0, (fmt.RUN_UPDATE, attrs))
+    return recs
+
+
+def update_run(root: str, run_id: str, fields: dict[str, Any]) -> None:
+    """Append the records for ``fields`` to ``runs/<run_id>/run.cairn``."""
+    recs = edit_records(fields)
+    path = os.path.join(root, "runs", run_id, "run.cairn")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+    try:
+        for rtype, payload in recs:
+            data = fmt.frame(rtype, fmt.pack(payload))
+            n = os.write(fd, data)
+            if n != len(data):  # regular files write whole; anything else is a torn frame
+                raise OSError(f"short write appending to {path}")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def delete_run(engine: Engine, root: str, run_id: str) -> None:
+    """Remove the run folder and every index row of the run."""
+    from cairn.ingest.sink import bump_rev, delete_run_rows
+
+    shutil.rmtree(os.path.join(root, "runs", run_id), ignore_errors=True)
+    with write(engine) as conn:
+        delete_run_rows(conn, run_id)
+        bump_rev(conn)

@@ -1,0 +1,334 @@
+"""``Index``: the one object that reads and maintains the index of a root (the contract is in
+``docs/architecture.md``). The only module callers use to talk to the database.
+
+An ``Index`` owns an SQLAlchemy engine (SQLite in WAL mode by default, PostgreSQL by URL) whose
+schema is migrated on open. Queries over runs are evaluated over an in-process copy of the
+runs table that is refreshed incrementally: every change bumps a global counter, and a query
+first reads that one value, then reloads only rows changed since (cost: one small query when
+nothing changed). History reads go through :mod:`cairn.store.history` and
+:mod:`cairn.store.buckets`; writing goes through :mod:`cairn.ingest` and the run files.
+Thread-safe for reads; several processes may ingest and read the same index at once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+
+from cairn.ingest.run_ingest import IngestReport
+from cairn.runlog import format as fmt
+from cairn.sdk.errors import CommError
+from cairn.store import history
+from cairn.store import schema as S
+from cairn.store.db import connect, default_url
+from cairn.store.filters import compile_filter, sort_runs
+
+
+def open_index(root: str, url: str | None = None) -> Index:
+    """Open (creating and migrating if needed) the index of ``root``.
+
+    ``url`` is an SQLAlchemy URL; default ``sqlite:///<root>/index.sqlite``. Raises the driver's
+    error when the database cannot be reached. Does not ingest: call :meth:`Index.ingest`.
+    """
+    root = os.path.abspath(os.fspath(root))
+    os.makedirs(root, exist_ok=True)
+    return Index(root, connect(url or default_url(root)))
+
+
+def iso(ts: float | None) -> str | None:
+    """Epoch seconds as wandb's timestamp format (UTC, no zone suffix)."""
+    if ts is None:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts))
+
+
+def run_dict(r: Any) -> dict:
+    """A ``runs`` row as the contract's run dict (plus ``created_ts``/``heartbeat_ts``)."""
+    return {
+        "id": r.id,
+        "project": r.project,
+        "entity": r.entity,
+        "name": r.name,
+        "state": r.state,
+        "created_at": iso(r.created_at),
+        "heartbeat_at": iso(r.heartbeat_at),
+        "created_ts": r.created_at,
+        "heartbeat_ts": r.heartbeat_at,
+        "runtime": r.runtime,
+        "tags": fmt.unpack(r.tags) if r.tags else [],
+        "group": r.group,
+        "job_type": r.job_type,
+        "notes": r.notes,
+        "config": fmt.unpack(r.config) if r.config else {},
+        "summary": fmt.unpack(r.summary) if r.summary else {},
+        "last_step": r.last_step,
+        "exit_code": r.exit_code,
+        "host": r.host,
+        "metadata": fmt.unpack(r.metadata) if r.metadata else {},
+        "metrics": fmt.unpack(r.metrics) if r.metrics else [],
+    }
+
+
+_RUN_COLS = [c for c in S.runs.c if c.name not in ("decoder",)]
+
+
+class Index:
+    """The index of one root. See ``docs/architecture.md`` for the contract."""
+
+    def __init__(self, root: str, engine: Any) -> None:
+        self.root = root
+        self.engine = engine
+        self._lock = threading.Lock()
+        self._cache: dict[str, dict] = {}
+        self._cache_rev = -1
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- ingest -------------------------------------------------------------------------------
+    def ingest(self, run_ids: list[str] | None = None) -> IngestReport:
+        """Read new bytes of every run file (or of ``run_ids``) into the index.
+
+        Incremental and idempotent; a corrupt file is reported in ``problems`` (path and
+        offset) and does not stop other runs. Cost: O(new bytes).
+        """
+        from cairn.ingest.ingest import ingest
+
+        return ingest(self.engine, self.root, run_ids)
+
+    def reindex(self) -> IngestReport:
+        """Drop every indexed row and rebuild from the run files alone."""
+        from cairn.ingest.ingest import reindex
+
+        rep = reindex(self.engine, self.root)
+        with self._lock:
+            self._cache, self._cache_rev = {}, -1
+        return rep
+
+    # -- runs ---------------------------------------------------------------------------------
+    def _runs(self) -> dict[str, dict]:
+        """The cached runs table, refreshed with rows changed since the last call."""
+        with self._lock:
+            with self.engine.connect() as conn:
+                rev = conn.execute(
+                    select(S.counters.c.value).where(S.counters.c.name == "rev")
+                ).scalar_one()
+                if rev == self._cache_rev:
+                    return self._cache
+                q = select(*_RUN_COLS)
+                if self._cache_rev >= 0:
+                    q = q.where(S.runs.c.rev > self._cache_rev)
+                changed = conn.execute(q).all()
+                ids = (
+                    None
+                    if self._cache_rev < 0
+                    else {x for (x,) in conn.execute(select(S.runs.c.id))}
+                )
+            cache = dict(self._cache) if self._cache_rev >= 0 else {}
+            if ids is not None:
+                for k in [k for k in cache if k not in ids]:
+                    del cache[k]
+            for r in changed:
+                cache[r.id] = run_dict(r)
+            self._cache, self._cache_rev = cache, rev
+            return cache
+
+    def projects(self) -> list[dict]:
+        """Projects with at least one run: name, entity, run_count, created_at, updated_at."""
+        out: dict[str, dict] = {}
+        for r in self._runs().values():
+            p = out.get(r["project"])
+            if p is None:
+                out[r["project"]] = {
+                    "name": r["project"],
+                    "entity": r["entity"],
+                    "run_count": 1,
+                    "created_ts": r["created_ts"],
+                    "updated_ts": r["heartbeat_ts"],
+                }
+            else:
+                p["run_count"] += 1
+                p["created_ts"] = min(p["created_ts"], r["created_ts"])
+                p["updated_ts"] = max(p["updated_ts"], r["heartbeat_ts"])
+        res = []
+        for name in sorted(out):
+            p = out[name]
+            res.append(
+                {
+                    "name": name,
+                    "entity": p["entity"],
+                    "run_count": p["run_count"],
+                    "created_at": iso(p["created_ts"]),
+                    "updated_at": iso(p["updated_ts"]),
+                }
+            )
+        return res
+
+    def runs(
+        self,
+        project: str | None = None,
+        filters: dict | None = None,
+        order: str = "+created_at",
+        limit: int | None = None,
+        offset: int = 0,
+        search: str | None = None,
+    ) -> tuple[list[dict], int]:
+        """One page of runs matching ``filters`` (wandb's MongoDB-style, see
+        :mod:`cairn.store.filters`), ordered by ``order``; returns ``(page, total)``.
+
+        ``search`` matches the display name or id, case-insensitively. Raises ``ValueError``
+        for a malformed filter or order. Cost: O(runs) in Python over the cached table.
+        """
+        pred = compile_filter(filters)
+        needle = search.lower() if search else None
+        sel = []
+        for r in self._runs().values():
+            if project is not None and r["project"] != project:
+                continue
+            if needle and needle not in (r["name"] or "").lower() and needle not in r["id"].lower():
+                continue
+            if pred(r):
+                sel.append(r)
+        sel = sort_runs(sel, order)
+        end = None if limit is None else offset + limit
+        return sel[offset:end], len(sel)
+
+    def run(self, run_id: str, project: str | None = None) -> dict:
+        """The run dict of ``run_id``; raises ``cairn.CommError`` if it is not indexed."""
+        r = self._runs().get(run_id)
+        if r is None or (project is not None and r["project"] != project):
+            where = f" in project {project!r}" if project else ""
+            raise CommError(f"Could not find run {run_id!r}{where}")
+        return r
+
+    # -- history ------------------------------------------------------------------------------
+    def _state(self, run_id: str) -> Any:
+        from cairn.ingest.state import RunState
+
+        with self.engine.connect() as conn:
+            dec = conn.execute(
+                select(S.runs.c.decoder).where(S.runs.c.id == run_id)
+            ).scalar_one_or_none()
+        if dec is None:
+            raise CommError(f"Could not find run {run_id!r}")
+        return RunState.from_bytes(run_id, dec)
+
+    def history_rows(
+        self,
+        run_id: str,
+        keys: list[str] | None = None,
+        min_step: int | None = None,
+        max_step: int | None = None,
+        page_size: int = 1000,
+    ) -> Iterator[dict]:
+        """wandb-shaped rows (``_step``, ``_runtime``, ``_timestamp``, user keys as logged) with
+        ``min_step <= _step < max_step``, in step order; with ``keys``, only rows holding every
+        key, projected to them. Raises ``CommError`` for an unknown run."""
+        st = self._state(run_id)
+        return history.rows(self.engine, run_id, st.schemas, keys, min_step, max_step, page_size)
+
+    def series(self, run_id: str, key: str, x_axis: str = "_step") -> tuple[list, list]:
+        """Every numeric point of ``key`` as ``(x, y)`` lists (see ``history.series_arrays``)."""
+        x, y = history.series_arrays(self.engine, run_id, key, x_axis)
+        return x.tolist(), y.tolist()
+
+    def series_arrays(self, run_id: str, key: str, x_axis: str = "_step") -> tuple[Any, Any]:
+        """As :meth:`series`, as numpy arrays (no per-point Python objects)."""
+        return history.series_arrays(self.engine, run_id, key, x_axis)
+
+    def metric_keys(self, run_ids: list[str]) -> list[dict]:
+        """Keys logged by ``run_ids``: key, kind, count, first_step, last_step."""
+        return history.metric_keys(self.engine, run_ids)
+
+    def history_buckets(
+        self,
+        run_ids: list[str],
+        keys: list[str],
+        buckets: int = 1000,
+        x_axis: str = "_step",
+        x_min: float | None = None,
+        x_max: float | None = None,
+    ) -> dict:
+        """Bucketed min/max/last/count per run and key (see :mod:`cairn.store.buckets`)."""
+        from cairn.store.buckets import history_buckets
+
+        return history_buckets(self.engine, run_ids, keys, buckets, x_axis, x_min, x_max)
+
+    # -- edits --------------------------------------------------------------------------------
+    def update_run(self, run_id: str, **fields: Any) -> None:
+        """Edit name/notes/tags/group/job_type/config/summary: appended to the run file, then
+        re-ingested, so ``reindex`` keeps the edit. Raises ``CommError`` for an unknown run,
+        ``ValueError`` for an unknown field."""
+        from cairn.store.edit import update_run
+
+        self.run(run_id)
+        update_run(self.root, run_id, fields)
+        self.ingest([run_id])
+
+    def delete_run(self, run_id: str) -> None:
+        """Delete the run's folder and its index rows. Raises ``CommError`` if unknown."""
+        from cairn.store.edit import delete_run
+
+        self.run(run_id)
+        delete_run(self.engine, self.root, run_id)
+
+    # -- other per-run tables -----------------------------------------------------------------
+    def files(self, run_id: str) -> list[dict]:
+        """Saved files: name, size, sha256, updated_at (size/time from disk when unrecorded)."""
+        F = S.files.c
+        with self.engine.connect() as conn:
+            rs = conn.execute(select(S.files).where(F.run_id == run_id).order_by(F.name)).all()
+        out = []
+        for r in rs:
+            size, upd = r.size, r.updated_at
+            p = os.path.join(self.root, "runs", run_id, "files", r.name)
+            if (size is None or upd is None) and os.path.isfile(p):
+                st = os.stat(p)
+                size = st.st_size if size is None else size
+                upd = st.st_mtime if upd is None else upd
+            out.append({"name": r.name, "size": size, "sha256": r.sha256, "updated_at": iso(upd)})
+        return out
+
+    def alerts(self, run_id: str) -> list[dict]:
+        """Alerts in the order sent: title, text, level, wait_duration (ms), time, throttled."""
+        A = S.alerts.c
+        with self.engine.connect() as conn:
+            rs = conn.execute(select(S.alerts).where(A.run_id == run_id).order_by(A.seq)).all()
+        return [
+            {
+                "title": r.title,
+                "text": r.text,
+                "level": r.level,
+                "wait_duration": r.wait_duration,
+                "time": r.time,
+                "throttled": bool(r.throttled),
+            }
+            for r in rs
+        ]
+
+    def console(self, run_id: str, offset: int = 0, limit: int = 1000) -> list[dict]:
+        """Console lines ``offset`` … ``offset+limit``: line_no, stream, time, text."""
+        C = S.console.c
+        q = (
+            select(S.console)
+            .where(C.run_id == run_id, C.seq >= offset)
+            .order_by(C.seq)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            rs = conn.execute(q).all()
+        return [{"line_no": r.seq, "stream": r.stream, "time": r.time, "text": r.line} for r in rs]
+
+    def system_metrics(self, run_id: str) -> list[dict]:
+        """System metric samples in time order: ``_timestamp`` plus the sampled values."""
+        M = S.system_metrics.c
+        with self.engine.connect() as conn:
+            rs = conn.execute(
+                select(S.system_metrics).where(M.run_id == run_id).order_by(M.seq)
+            ).all()
+        return [{"_timestamp": r.time, **fmt.unpack(r.values)} for r in rs]
