@@ -1,0 +1,78 @@
+// Typed wrappers over the JSON API under /api/v1 (docs/formats/http-api.md).
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+export interface Project { name: string; entity?: string; run_count: number; created_at?: number | string; updated_at?: number | string }
+
+export interface Run {
+  id: string; project: string; entity?: string; name: string | null; state: string;
+  created_at: number | string | null; heartbeat_at?: number | string | null; runtime?: number | null;
+  tags: string[]; group?: string | null; job_type?: string | null; notes?: string | null;
+  config: Record<string, Json>; summary: Record<string, Json>; last_step?: number | null;
+  exit_code?: number | null; host?: string | null; metadata?: Record<string, Json> | null;
+}
+
+export interface MetricKey { key: string; kind: string; count: number; first_step?: number; last_step?: number }
+
+export interface Buckets { x: number[]; min: (number | null)[]; max: (number | null)[]; last: (number | null)[]; count: number[] }
+export type BucketResult = Record<string, Record<string, Buckets>>;
+
+export interface BucketQuery {
+  run_ids: string[]; keys: string[]; buckets?: number; x_axis?: string;
+  x_min?: number | null; x_max?: number | null;
+}
+
+export class ApiError extends Error {
+  constructor(public status: number, message: string) { super(message); }
+}
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await fetch("/api/v1" + path, init);
+  const text = await res.text();
+  let body: any = null;
+  try { body = text ? JSON.parse(text) : null; } catch { body = { error: text }; }
+  if (!res.ok) throw new ApiError(res.status, (body && body.error) || res.statusText);
+  return body as T;
+}
+
+const q = (params: Record<string, string | number | null | undefined>): string => {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== "") u.set(k, String(v));
+  const s = u.toString();
+  return s ? "?" + s : "";
+};
+
+export const enc = (s: string): string => encodeURIComponent(s);
+export const encPath = (p: string): string => p.split("/").map(encodeURIComponent).join("/");
+
+export const api = {
+  projects: () => call<{ projects: Project[] }>("/projects").then((r) => r.projects),
+  runs: (p: { project?: string; filters?: object | null; order?: string; limit?: number; offset?: number; search?: string }) =>
+    call<{ runs: Run[]; total: number }>("/runs" + q({
+      project: p.project, filters: p.filters ? JSON.stringify(p.filters) : null, order: p.order,
+      limit: p.limit, offset: p.offset, search: p.search,
+    })),
+  run: (id: string) => call<Run>(`/runs/${enc(id)}`),
+  patchRun: (id: string, fields: { name?: string; notes?: string; tags?: string[] }) =>
+    call<Run>(`/runs/${enc(id)}`, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: JSON.stringify(fields) }),
+  keys: (runIds: string[]) =>
+    call<{ keys: MetricKey[] }>("/keys", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ run_ids: runIds }) }).then((r) => r.keys),
+  buckets: (b: BucketQuery) =>
+    call<{ runs: BucketResult }>("/history/buckets", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(b) }).then((r) => r.runs),
+  history: (id: string, keys: string[], limit = 10000, minStep?: number) =>
+    call<{ rows: Record<string, Json>[]; next_min_step: number | null }>(`/runs/${enc(id)}/history` + q({ keys: keys.join(","), limit, min_step: minStep })),
+  files: (id: string) => call<{ files: { name: string; size: number; sha256?: string; updated_at?: number }[] }>(`/runs/${enc(id)}/files`).then((r) => r.files),
+  table: (id: string, path: string, p: { sort?: string; desc?: boolean; offset?: number; limit?: number }) =>
+    call<{ columns: string[]; rows: Json[][]; total: number; offset: number }>(`/runs/${enc(id)}/tables/${encPath(path)}` + q({ sort: p.sort, desc: p.desc ? 1 : null, offset: p.offset, limit: p.limit })),
+  alerts: (id: string) => call<{ alerts: Record<string, Json>[] }>(`/runs/${enc(id)}/alerts`).then((r) => r.alerts),
+  system: (id: string) => call<{ system: Record<string, Json>[] }>(`/runs/${enc(id)}/system`).then((r) => r.system),
+  console: (id: string, offset = 0, limit = 5000) => call<{ lines: Record<string, Json>[] }>(`/runs/${enc(id)}/console` + q({ offset, limit })).then((r) => r.lines),
+  fileText: async (id: string, path: string): Promise<string> => {
+    const res = await fetch(fileUrl(id, path));
+    if (!res.ok) throw new ApiError(res.status, res.statusText);
+    return res.text();
+  },
+};
+
+export const fileUrl = (id: string, path: string, download = false): string =>
+  `/api/v1/runs/${enc(id)}/files/${encPath(path)}${download ? "?download=1" : ""}`;
