@@ -234,9 +234,7 @@ def init(
         copy_fork(run, root, fork[0], fork[1])
     run._resume_file = resume_file if resume_mode == "auto" else None
     g.on_init(run)
-    from cairn.sdk.metadata import start_background
-
-    start_background(run)
+    _start_services(run, s)
     if s.save_code and not s.disable_code:
         from cairn.sdk.metadata import save_program
 
@@ -244,6 +242,21 @@ def init(
     if not (s.quiet or s.silent):
         termlog(f"run {run.name} ({run.id}) {'resumed' if prior else 'started'} in {run_dir}")
     return run
+
+
+def _start_services(run: Any, s: Settings) -> None:
+    """Background helpers: metadata, console capture, system metrics (each in its thread)."""
+    from cairn.sdk.metadata import start_background
+
+    start_background(run)
+    if str(s.console).lower() not in ("off", "false", "0", "none"):
+        from cairn.sdk import console
+
+        console.start(run, float(s.x_console_flush_interval))
+    if not s.x_disable_stats:
+        from cairn.sdk import sysstats
+
+        sysstats.start(run, float(s.x_stats_sampling_interval))
 
 
 def _resume_mode(r: Any) -> str | None:

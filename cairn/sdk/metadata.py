@@ -7,9 +7,6 @@ installed packages) and records one TELEMETRY record; ``init`` does not wait for
 from __future__ import annotations
 
 import os
-import platform
-import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -19,6 +16,9 @@ from cairn.runlog import format as fmt
 
 
 def _git(cwd: str) -> dict:
+    import shutil
+    import subprocess
+
     if os.environ.get("WANDB_DISABLE_GIT") or os.environ.get("CAIRN_DISABLE_GIT"):
         return {}
     if shutil.which("git") is None:
@@ -38,6 +38,7 @@ def _git(cwd: str) -> dict:
 def collect(run: Any) -> dict:
     """Metadata in the shape of wandb-metadata.json."""
     import importlib.metadata as im
+    import platform
 
     meta = {
         "os": platform.platform(),
@@ -65,9 +66,16 @@ def collect(run: Any) -> dict:
     return meta
 
 
-def start_background(run: Any) -> None:
+def start_background(run: Any, delay: float = 0.3) -> None:
+    """Collect metadata in a daemon thread after ``delay`` seconds (so its imports and the scan
+    of installed packages do not compete with ``init`` itself); skipped if the run has
+    finished by then."""
+
     def work() -> None:
         try:
+            time.sleep(delay)
+            if run._finished:
+                return
             meta = collect(run)
             if run._finished:
                 return
@@ -96,5 +104,7 @@ def save_program(run: Any) -> None:
         rel = os.path.basename(prog)
     dest = os.path.join(run.dir, "code", rel)
     os.makedirs(os.path.dirname(dest), exist_ok=True)
+    import shutil
+
     shutil.copyfile(prog, dest)
     run._emit(fmt.FILES, {"files": [{"path": f"code/{rel}", "policy": "now", "type": "code"}]})

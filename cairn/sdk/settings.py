@@ -40,9 +40,11 @@ ENV = {
     "console": "CONSOLE",
     "base_url": "BASE_URL",
     "api_key": "API_KEY",
+    "x_disable_stats": "X_DISABLE_STATS",
+    "x_stats_sampling_interval": "X_STATS_SAMPLING_INTERVAL",
 }
 
-_BOOL = {"silent", "quiet", "save_code", "disable_code", "disable_git"}
+_BOOL = {"silent", "quiet", "save_code", "disable_code", "disable_git", "x_disable_stats"}
 
 DEFAULTS: dict[str, Any] = {
     "mode": "online",
@@ -74,6 +76,9 @@ DEFAULTS: dict[str, Any] = {
     "resume_from": None,
     "program": None,
     "x_flush_interval": 0.05,
+    "x_disable_stats": False,
+    "x_stats_sampling_interval": 10.0,
+    "x_console_flush_interval": 1.0,
 }
 
 
