@@ -1,0 +1,98 @@
+"""Where media bytes go (R6.1, R6.2, R3.4): names, blobs, dedup, FILES records, summary writes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+
+import numpy as np
+
+import cairn as wandb
+from cairn.store import blobs
+
+IMG = np.arange(48, dtype=np.uint8).reshape(4, 4, 3)
+
+
+def test_file_in_run_dir_is_the_blob(logged):
+    logged.run.log({"img": wandb.Image(IMG)})
+    logged.run.finish(quiet=True)
+    d = logged.rows()[0]["img"]
+    data = logged.check_descriptor(d)
+    with open(blobs.blob_path(logged.run._root, d["sha256"]), "rb") as f:
+        assert f.read() == data
+
+
+def test_same_bytes_logged_twice_stored_once(logged):
+    logged.run.log({"img": wandb.Image(IMG)})
+    logged.run.log({"img": wandb.Image(IMG)})
+    logged.run.finish(quiet=True)
+    a, b = (r["img"] for r in logged.rows())
+    assert a["sha256"] == b["sha256"] and a["path"] != b["path"]
+    assert logged.blob_count() == 1
+
+
+def test_files_record_per_media_file(logged):
+    logged.run.log({"img": wandb.Image(IMG)})
+    logged.run.finish(quiet=True)
+    d = logged.rows()[0]["img"]
+    assert logged.files_records() == [{"path": d["path"], "sha256": d["sha256"], "size": d["size"],
+                                       "policy": "now", "type": "media"}]
+
+
+def test_step_in_name_is_client_step_at_log_time(logged):
+    logged.run.log({"x": 1})
+    logged.run.log({"x": 2})
+    logged.run.log({"x": 3})
+    logged.run.log({"x": 4})  # run.step is now 4
+    logged.run.log({"img": wandb.Image(IMG)}, step=5)
+    logged.run.finish(quiet=True)
+    row = logged.rows()[-1]
+    assert row["_step"] == 5 and row["img"]["path"].startswith("media/images/img_4_")
+
+
+def test_nested_key_uses_leaf_key(logged):
+    logged.run.log({"img_nested": {"deep": wandb.Image(IMG)}})
+    logged.run.finish(quiet=True)
+    assert re.match(r"^media/images/deep_0_[0-9a-f]{20}\.png$", logged.rows()[0]["img_nested"]["deep"]["path"])
+
+
+def test_summary_write_uses_summary_in_name(logged):
+    logged.run.summary["img"] = wandb.Image(IMG)
+    logged.run.finish(quiet=True)
+    d = logged.final_summary()["img"]
+    assert re.match(r"^media/images/img_summary_[0-9a-f]{20}\.png$", d["path"])
+    logged.check_descriptor(d)
+
+
+def test_key_cannot_escape_media_folder(logged):
+    logged.run.log({"../../evil": wandb.Image(IMG)})
+    logged.run.finish(quiet=True)
+    p = logged.rows()[0]["../../evil"]["path"]
+    assert p.startswith("media/images/evil_0_")
+    assert os.path.isfile(os.path.join(logged.run.dir, p))
+
+
+def test_read_back_bytes_identical_to_encoded(logged):
+    img = wandb.Image(IMG)
+    logged.run.log({"img": img})
+    logged.run.finish(quiet=True)
+    d = logged.rows()[0]["img"]
+    assert logged.file(d["path"]) == img.encoded()
+    assert hashlib.sha256(img.encoded()).hexdigest() == d["sha256"]
+
+
+def test_media_in_config_rejected(run):
+    import pytest
+
+    with pytest.raises(ValueError):
+        run.config.update({"img": wandb.Image(IMG)})
+
+
+def test_import_cairn_does_not_load_media_modules():
+    import subprocess
+    import sys
+
+    code = "import cairn, sys; print(any(m.startswith(('cairn.data_types', 'PIL', 'cairn.plot')) for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
