@@ -88,7 +88,7 @@ def create_app(root: str | None = None, index_url: str | None = None, index: Any
     app = Starlette(
         routes=[Mount("/api/v1", routes=api), Route("/", spa), Route("/{path:path}", spa)],
         middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=2048)],
-        exception_handlers={BadRequest: _bad_request, CommError: _not_found,
+        exception_handlers={BadRequest: _bad_request, ValueError: _bad_request, CommError: _not_found,
                             KeyError: _not_found, FileNotFoundError: _not_found},
         lifespan=lifespan,
     )

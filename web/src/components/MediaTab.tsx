@@ -17,7 +17,7 @@ function useMediaRows(runId: string, key: string, tick: number): Entry[] | null 
   const [rows, setRows] = useState<Entry[] | null>(null);
   useEffect(() => {
     let live = true;
-    api.history(runId, [key], 10000).then((r) => {
+    api.history(runId, ["_step", key], 10000).then((r) => {
       if (!live) return;
       const out: Entry[] = [];
       for (const row of r.rows) { const v = row[key]; if (isDesc(v)) out.push([Number(row._step), v]); }
@@ -92,14 +92,17 @@ export function TablesTab({ runId, keys }: { runId: string; keys: MetricKey[] })
   useEffect(() => {
     const media = keys.filter((k) => k.kind === "media" || k.kind === "other").map((k) => k.key);
     if (!media.length) { setTables([]); return; }
-    api.history(runId, media, 10000).then((r) => {
-      const out: [string, number, string][] = [];
-      for (const row of r.rows) for (const k of media) {
-        const v = row[k];
-        if (isDesc(v) && v._type === "table-file" && typeof v.path === "string") out.push([k, Number(row._step), v.path]);
-      }
-      setTables(out.reverse());
-    }).catch(() => setTables([]));
+    // Rows are projected to the keys asked for, and only rows holding all of them come back,
+    // so each key is read on its own (with _step).
+    Promise.all(media.map((k) => api.history(runId, ["_step", k], 10000).then((r) => r.rows.map((row) => [k, row] as const)).catch(() => [])))
+      .then((per) => {
+        const out: [string, number, string][] = [];
+        for (const [k, row] of per.flat()) {
+          const v = row[k];
+          if (isDesc(v) && v._type === "table-file" && typeof v.path === "string") out.push([k, Number(row._step), v.path]);
+        }
+        setTables(out.sort((a, b) => b[1] - a[1]));
+      });
   }, [runId, keys]);
   const [pick, setPick] = useState(0);
   if (!tables) return <div class="loading">loading…</div>;

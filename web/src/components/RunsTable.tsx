@@ -7,15 +7,15 @@ import type { RunsPager } from "./useRuns";
 
 const ROW_H = 28;
 
-export interface Column { id: string; label: string; order?: string; get: (r: Run) => string }
+export interface Column { id: string; label: string; order?: string; width?: number; get: (r: Run) => string }
 
 export const BASE_COLUMNS: Column[] = [
-  { id: "state", label: "State", order: "state", get: (r) => r.state },
-  { id: "name", label: "Name", order: "display_name", get: (r) => r.name || r.id },
+  { id: "state", label: "State", order: "state", width: 76, get: (r) => r.state },
+  { id: "name", label: "Name", order: "display_name", width: 200, get: (r) => r.name || r.id },
   { id: "tags", label: "Tags", get: (r) => (r.tags || []).join(", ") },
   { id: "group", label: "Group", get: (r) => r.group || "" },
-  { id: "created", label: "Created", order: "created_at", get: (r) => fmtDate(r.created_at) },
-  { id: "runtime", label: "Runtime", get: (r) => fmtDuration(r.runtime ?? null) },
+  { id: "created", label: "Created", order: "created_at", width: 150, get: (r) => fmtDate(r.created_at) },
+  { id: "runtime", label: "Runtime", order: "runtime", width: 76, get: (r) => fmtDuration(r.runtime ?? null) },
 ];
 
 /** A config or summary column (`config.lr`, `summary.loss`). */
@@ -64,7 +64,10 @@ export function RunsTable(p: RunsTableProps) {
     if (!c.order) return;
     p.onOrder(p.order.slice(1) === c.order && p.order[0] === "+" ? `-${c.order}` : `+${c.order}`);
   };
-  const grid = `28px 28px 28px ${p.columns.map((c) => (c.id === "name" ? "minmax(140px,2fr)" : "minmax(80px,1fr)")).join(" ")}`;
+  // Fixed widths: header and absolutely positioned rows must line up at any table width.
+  const widths = p.columns.map((c) => c.width || 100);
+  const grid = `24px 24px 20px ${widths.map((w) => `${w}px`).join(" ")}`;
+  const tableWidth = 68 + 12 + widths.reduce((a, b) => a + b + 4, 0);
 
   const body = [];
   for (let i = first; i < last; i++) {
@@ -85,12 +88,12 @@ export function RunsTable(p: RunsTableProps) {
 
   return (
     <div class="runs-table" data-total={total}>
-      <div class="thead" style={{ gridTemplateColumns: grid }}>
+      <div class="thead" style={{ gridTemplateColumns: grid, width: tableWidth }}>
         <span /><span /><span />
         {p.columns.map((c) => <span class={c.order ? "sortable" : ""} onClick={() => clickHeader(c)}>{c.label}{sortMark(c)}</span>)}
       </div>
       <div class="tbody" ref={scroller}>
-        <div style={{ height: total * ROW_H, position: "relative" }}>{body}</div>
+        <div style={{ height: total * ROW_H, position: "relative", width: tableWidth }}>{body}</div>
       </div>
     </div>
   );
