@@ -253,11 +253,13 @@ class Index:
         x_axis: str = "_step",
         x_min: float | None = None,
         x_max: float | None = None,
+        cost: dict | None = None,
     ) -> dict:
-        """Bucketed min/max/last/count per run and key (see :mod:`cairn.store.buckets`)."""
+        """Bucketed min/max/last/count per run and key (see :mod:`cairn.store.buckets`);
+        ``cost``, when given, receives the chunk rows and points read."""
         from cairn.store.buckets import history_buckets
 
-        return history_buckets(self.engine, run_ids, keys, buckets, x_axis, x_min, x_max)
+        return history_buckets(self.engine, run_ids, keys, buckets, x_axis, x_min, x_max, cost)
 
     # -- edits --------------------------------------------------------------------------------
     def update_run(self, run_id: str, **fields: Any) -> None:
