@@ -140,7 +140,7 @@ class HistoryDecoder:
             keys = schemas[item[0]]
             t = item[2]
             row = {"_step": item[1], "_runtime": t - t0 + off, "_timestamp": t}
-            row.update(zip(keys, item[3:]))
+            row.update(zip(keys, item[3:], strict=False))
             yield row
 
 

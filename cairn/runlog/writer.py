@@ -2,14 +2,15 @@
 
 Callers (the SDK, in the training thread) hand over already-validated items with
 :meth:`RunWriter.put_row` and :meth:`RunWriter.put`; both are O(1) and never touch the disk.
-The writer thread wakes every ``flush_interval`` seconds (default 50 ms), encodes everything
-queued, and appends it to the run file with one ``write`` per wake-up, so a record logged at
-least ~100 ms before a crash or a SIGKILL is on disk.
+The writer thread wakes every ``flush_interval`` seconds (default 50 ms), encodes what is
+queued in batches (each at most what was queued when it began, ~1 MiB) and appends each batch
+with one ``write``, so a record logged at least ~100 ms before a crash or a SIGKILL is on disk.
 
-Back-pressure: the queue holds at most ``max_pending`` items. A caller that finds it full
-sleeps in short slices until the writer has drained it below half, so memory stays bounded
-and a producer faster than the disk is slowed to the disk's pace instead of growing without
-limit.
+Back-pressure: the queue holds about ``max_pending`` items. The bound is checked each time the
+queue length reaches a multiple of 4096, which is also when a fast producer wakes the writer
+early instead of waiting for the timer. A caller that finds the queue full sleeps in short
+slices until the writer has drained it below half, so memory stays bounded and a producer
+faster than the disk is slowed to the disk's pace.
 
 Errors in the thread (a full disk, say) never raise in the training thread: the first one is
 reported once as a warning, what was already written stays readable, and later items are
@@ -28,6 +29,8 @@ from typing import Any
 from cairn.runlog import format as fmt
 
 _ROWS_PER_RECORD = 2048
+_BATCH_BYTES = 1 << 20
+_WAKE_MASK = 4095  # wake the writer early each time the queue reaches a multiple of 4096
 
 
 class RunWriter:
@@ -52,10 +55,13 @@ class RunWriter:
         self.error: BaseException | None = None
         self.bytes_written = 0
         self._schemas: dict[tuple, int] = {}
-        if new:
-            self._write(fmt.HEADER)
-        else:
-            self._load_schemas()
+        try:
+            if new:
+                self._write(fmt.HEADER)
+            else:
+                self._load_schemas()
+        except OSError as e:  # e.g. a full disk: reported like any later write error
+            self._fail(e)
         self._thread = threading.Thread(target=self._run, name="cairn-writer", daemon=True)
         self._thread.start()
 
@@ -65,14 +71,23 @@ class RunWriter:
         """Queue one committed history row. ``row`` must not be mutated afterwards."""
         q = self._q
         q.append((fmt.HISTORY, step, t, row))
-        if len(q) > self._max_pending:
-            self._backpressure()
+        n = len(q)
+        if not n & _WAKE_MASK:  # every 4096 items: a fast producer need not wait for the timer
+            if n > self._max_pending:
+                self._backpressure()
+            else:
+                self._wake.set()
 
     def put(self, rtype: int, payload: Any) -> None:
         """Queue one record of type ``rtype``; ``payload`` must be msgpack-encodable."""
-        self._q.append((rtype, payload))
-        if len(self._q) > self._max_pending:
-            self._backpressure()
+        q = self._q
+        q.append((rtype, payload))
+        n = len(q)
+        if not n & _WAKE_MASK:
+            if n > self._max_pending:
+                self._backpressure()
+            else:
+                self._wake.set()
 
     def _backpressure(self) -> None:
         self._wake.set()
@@ -119,45 +134,53 @@ class RunWriter:
                 return
 
     def _drain(self) -> None:
+        """Encode and append what is queued, in batches of at most what was queued when the
+        batch began (and at most ~1 MiB), so a producer that keeps the queue full cannot hold
+        written-but-unflushed data in memory for long: latency stays one batch."""
         q = self._q
-        if not q:
+        if not q or self.error is not None:
+            q.clear()  # after a write error nothing more can be appended: drop, stay bounded
             with self._idle:
                 self._idle.notify_all()
             return
         self._busy = True
-        out = bytearray()
-        rows: list = []
+        popleft = q.popleft
         schemas = self._schemas
+        history = fmt.HISTORY
         try:
             while q:
-                item = q.popleft()
-                if item[0] == fmt.HISTORY:
-                    row = item[3]
-                    keys = tuple(row)
-                    sid = schemas.get(keys)
-                    if sid is None:
+                out = bytearray()
+                rows: list = []
+                for _ in range(len(q)):
+                    item = popleft()
+                    if item[0] == history:
+                        row = item[3]
+                        keys = tuple(row)
+                        sid = schemas.get(keys)
+                        if sid is None:
+                            if rows:
+                                out += self._encode_rows(rows)
+                                rows = []
+                            sid = len(schemas)
+                            schemas[keys] = sid
+                            out += fmt.frame(fmt.KEYS, fmt.pack({"schema": sid, "keys": list(keys)}))
+                        rows.append((sid, item[1], item[2], *row.values()))
+                        if len(rows) >= _ROWS_PER_RECORD:
+                            out += self._encode_rows(rows)
+                            rows = []
+                            if len(out) > _BATCH_BYTES:
+                                break
+                    else:
                         if rows:
                             out += self._encode_rows(rows)
                             rows = []
-                        sid = len(schemas)
-                        schemas[keys] = sid
-                        out += fmt.frame(fmt.KEYS, fmt.pack({"schema": sid, "keys": list(keys)}))
-                    rows.append([sid, item[1], item[2], *row.values()])
-                    if len(rows) >= _ROWS_PER_RECORD:
-                        out += self._encode_rows(rows)
-                        rows = []
-                else:
-                    if rows:
-                        out += self._encode_rows(rows)
-                        rows = []
-                    out += fmt.frame(item[0], self._pack(item[1]))
-                if len(out) > (8 << 20):
+                        out += fmt.frame(item[0], self._pack(item[1]))
+                        if len(out) > _BATCH_BYTES:
+                            break
+                if rows:
+                    out += self._encode_rows(rows)
+                if out:
                     self._write(out)
-                    out = bytearray()
-            if rows:
-                out += self._encode_rows(rows)
-            if out:
-                self._write(out)
         except BaseException as e:  # never let the thread die silently
             self._fail(e)
         finally:
@@ -200,7 +223,7 @@ class RunWriter:
         from cairn.runlog.reader import Scan
 
         scan = Scan(self.path)
-        for off, rtype, payload in scan.frames():
+        for _off, rtype, payload in scan.frames():
             if rtype == fmt.KEYS:
                 data = fmt.unpack(payload)
                 self._schemas[tuple(data["keys"])] = data["schema"]
