@@ -46,14 +46,7 @@ class Histogram(base.Media):
             a = pixels.tensor_to_numpy(sequence) if pixels.is_tensor(sequence) else np.asarray(sequence)
             if a.dtype.kind not in "biuf":
                 raise TypeError(f"Histogram values must be numbers, got dtype {a.dtype}")
-            a = a.ravel()
-            if a.dtype.kind == "f":
-                finite = np.isfinite(a)
-                if not finite.all():
-                    a = a[finite]
-            if a.size == 0:
-                raise ValueError("Histogram needs at least one finite value (got an empty sequence)")
-            counts, edges = np.histogram(a, bins=num_bins)
+            counts, edges = _bin(a.ravel(), num_bins)
             values, bins = counts.tolist(), edges.tolist()
         else:
             raise ValueError("Histogram needs a sequence or np_histogram")
@@ -76,3 +69,19 @@ class Histogram(base.Media):
         return self.histogram == other.histogram and self.bins == other.bins
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _bin(a: Any, num_bins: int) -> tuple[Any, Any]:
+    import numpy as np
+
+    if a.size:
+        try:
+            # the common case pays no extra pass: NumPy itself rejects a non-finite range
+            return np.histogram(a, bins=num_bins)
+        except ValueError:
+            if a.dtype.kind != "f":
+                raise
+        a = a[np.isfinite(a)]
+    if a.size == 0:
+        raise ValueError("Histogram needs at least one finite value (got an empty sequence)")
+    return np.histogram(a, bins=num_bins)
