@@ -149,13 +149,11 @@ class Artifact:
         return entry
 
     def _file_entry(self, local_path: str, name: str, policy: str, root: str | None) -> Entry:
+        if policy == "mutable":  # copy now: one streamed pass that also hashes
+            info = store_file(root or staging_root(), local_path)
+            return Entry(name, info.md5_b64, info.size, sha256=info.sha256, blob_root=root)
         info = hash_file(local_path)
-        entry = Entry(name, info.md5_b64, info.size, sha256=info.sha256, local_path=os.path.abspath(local_path))
-        if policy == "mutable":
-            stored = store_file(root or staging_root(), local_path, info)
-            entry.sha256, entry.digest, entry.size = stored.sha256, stored.md5_b64, stored.size
-            entry.blob_root, entry.local_path = root, None
-        return entry
+        return Entry(name, info.md5_b64, info.size, sha256=info.sha256, local_path=os.path.abspath(local_path))
 
     def add_file(self, local_path: str, name: str | None = None, is_tmp: bool | None = False,
                  skip_cache: bool | None = False, policy: str | None = "mutable",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,44 +114,86 @@ def b64_to_hex(b64: str) -> str:
     return base64.b64decode(b64).hex()
 
 
-def hash_file(path: str) -> blobs.BlobInfo:
-    """Base64 MD5, hex SHA-256 and size of a file, in one streamed pass (bounded memory).
-
-    Cost: one read of the file. Large files hash MD5 on a helper thread while SHA-256 runs
-    here (hashlib releases the GIL), which nearly halves the wall time on two cores.
-    """
+def _hash_stream(f: Any, first: bytes, out: Any = None) -> blobs.BlobInfo:
+    """Hash ``first`` and the rest of ``f`` (optionally copying to ``out``): MD5 runs on a
+    helper thread while SHA-256 and the write run here (hashlib releases the GIL), which nearly
+    halves the wall time on two cores. Memory: two chunks."""
     global _pool
     md5, sha, size = hashlib.md5(), hashlib.sha256(), 0
+    if _pool is None:
+        _pool = ThreadPoolExecutor(1, thread_name_prefix="cairn-md5")
+    chunk = first
+    while chunk:
+        fut = _pool.submit(md5.update, chunk)
+        sha.update(chunk)
+        if out is not None:
+            out.write(chunk)
+        size += len(chunk)
+        fut.result()
+        chunk = f.read(READ)
+    return blobs.BlobInfo(sha.hexdigest(), base64.b64encode(md5.digest()).decode(), size)
+
+
+def _small(first: bytes) -> blobs.BlobInfo:
+    return blobs.BlobInfo(hashlib.sha256(first).hexdigest(),
+                          base64.b64encode(hashlib.md5(first).digest()).decode(), len(first))
+
+
+def hash_file(path: str) -> blobs.BlobInfo:
+    """Base64 MD5, hex SHA-256 and size of a file, in one streamed pass (bounded memory)."""
     with open(path, "rb") as f:
         first = f.read(READ)
-        if len(first) < READ:  # small file: threads cost more than they save
-            md5.update(first)
-            sha.update(first)
-            return blobs.BlobInfo(sha.hexdigest(), base64.b64encode(md5.digest()).decode(), len(first))
-        if _pool is None:
-            _pool = ThreadPoolExecutor(1, thread_name_prefix="cairn-md5")
-        chunk = first
-        while chunk:
-            fut = _pool.submit(md5.update, chunk)
-            sha.update(chunk)
-            size += len(chunk)
-            fut.result()
-            chunk = f.read(READ)
-    return blobs.BlobInfo(sha.hexdigest(), base64.b64encode(md5.digest()).decode(), size)
+        if len(first) < READ:  # small file: a helper thread costs more than it saves
+            return _small(first)
+        return _hash_stream(f, first)
+
+
+BIG = 64 << 20
 
 
 def store_file(root: str, path: str, known: blobs.BlobInfo | None = None) -> blobs.BlobInfo:
     """Make sure the bytes of ``path`` are in ``root``'s blob store; return what was stored.
 
-    Hashes first and copies only when the blob is missing, so re-logging unchanged content
-    reads each file once and writes nothing. ``known`` skips the hashing pass. The returned
-    info describes the stored blob (if the file changed after ``known`` was computed, it
-    differs from ``known`` and the caller decides what that means).
+    Files under 64 MiB are hashed first and copied only when the blob is missing, so re-logging
+    unchanged content reads each file once and writes nothing (the copy re-reads from the page
+    cache). Bigger files are hashed while being copied to a temporary blob in one pass, which
+    is then renamed into place or dropped if the blob exists. ``known`` skips hashing when the
+    blob is present. The returned info describes the stored bytes (if the file changed after
+    ``known`` was computed, it differs from ``known`` and the caller decides what that means).
     """
-    info = known or hash_file(path)
-    if blobs.has_blob(root, info.sha256):
+    if known is not None and blobs.has_blob(root, known.sha256):
+        return known
+    with open(path, "rb") as f:
+        first = f.read(READ)
+        if len(first) < READ:
+            info = _small(first)
+            if not blobs.has_blob(root, info.sha256):
+                blobs.put_bytes(root, first)
+            return info
+        if os.fstat(f.fileno()).st_size < BIG:
+            info = _hash_stream(f, first)
+            return info if blobs.has_blob(root, info.sha256) else blobs.put_file(root, path)
+        return _tee_into_store(root, f, first)
+
+
+def _tee_into_store(root: str, f: Any, first: bytes) -> blobs.BlobInfo:
+    d = blobs.blobs_dir(root)
+    os.makedirs(d, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            info = _hash_stream(f, first, out)
+        dest = blobs.blob_path(root, info.sha256)
+        if os.path.exists(dest):
+            os.unlink(tmp)
+        else:
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            os.replace(tmp, dest)
         return info
-    return blobs.put_file(root, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 def walk_files(path: str) -> list[tuple[str, str]]:
