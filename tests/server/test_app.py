@@ -1,0 +1,82 @@
+"""App-wide behaviour: security headers, the OpenAPI document, the UI page, live events."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import time
+
+import cairn as wandb
+from cairn.server import create_app
+from cairn.server.openapi import PATHS
+from tests.server.conftest import QUIET
+from tests.server.http import ThreadServer
+
+
+def test_every_response_carries_a_strict_csp(client):
+    for path in ("/", "/api/v1/projects", "/api/v1/nope"):
+        csp = client.get(path).headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("style-src")[0]
+        assert "object-src 'none'" in csp
+
+
+def test_unknown_api_route_is_a_json_404(client):
+    r = client.get("/api/v1/nope")
+    assert r.status_code == 404 and "error" in r.json()
+
+
+def test_openapi_lists_every_route_the_app_serves(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    assert doc["openapi"].startswith("3.")
+    served = {"/api/v1/history/buckets", "/api/v1/runs/{run_id}/files/{path}", "/api/v1/events",
+              "/api/v1/runs/{run_id}", "/api/v1/runs", "/api/v1/projects"}
+    assert served <= set(doc["paths"])
+    from cairn.server import routes_files, routes_runs
+
+    for route in routes_runs.ROUTES + routes_files.ROUTES:
+        assert "/api/v1" + re.sub(r"\{(\w+)(:path)?\}", r"{\1}", route.path) in PATHS
+
+
+def test_ui_page_explains_how_to_build_when_the_build_is_missing(client, tmp_path, monkeypatch):
+    monkeypatch.setenv("CAIRN_STATIC_DIR", str(tmp_path / "none"))
+    r = client.get("/")
+    assert r.status_code == 200 and "npm run build" in r.text
+
+
+def test_static_paths_cannot_escape_the_build_folder(client):
+    r = client.get("/..%2f..%2fpyproject.toml")
+    assert b"[project]" not in r.content
+
+
+def test_live_events_announce_a_new_run_and_its_data_is_ingested(tmp_path, monkeypatch):
+    root = str(tmp_path / "root")
+    os.makedirs(root)
+    srv = ThreadServer(create_app(root, ingest_interval=0.1))
+    client = srv.start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+        conn.request("GET", "/api/v1/events")
+        resp = conn.getresponse()
+        assert resp.getheader("content-type").startswith("text/event-stream")
+        assert b"hello" in resp.readline() + resp.readline() + resp.readline()
+        monkeypatch.setenv("CAIRN_ROOT", root)
+        run = wandb.init(project="live", settings=dict(QUIET), reinit=True)
+        run.log({"x": 1.0})
+        seen = b""
+        deadline = time.monotonic() + 10
+        while run.id.encode() not in seen and time.monotonic() < deadline:
+            seen += resp.readline()
+        assert b"event: runs" in seen and run.id.encode() in seen
+        runs = client.get("/api/v1/runs", params={"project": "live"}).json()["runs"]
+        assert [r["id"] for r in runs] == [run.id] and runs[0]["state"] == "running"
+        run.finish(quiet=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if client.get(f"/api/v1/runs/{run.id}").json()["state"] == "finished":
+                break
+            time.sleep(0.1)
+        assert client.get(f"/api/v1/runs/{run.id}").json()["state"] == "finished"
+        conn.close()
+    finally:
+        srv.stop()
