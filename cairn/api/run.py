@@ -23,7 +23,8 @@ _EDITABLE = ("name", "notes", "tags", "group", "job_type")
 
 
 def iso_time(value: Any) -> str | None:
-    """A timestamp as wandb's API shows it: ``YYYY-MM-DDTHH:MM:SSZ`` in UTC (``None`` stays)."""
+    """A timestamp as wandb's API shows it: ``YYYY-MM-DDTHH:MM:SS`` in UTC, no zone suffix
+    (``None`` stays; strings, already in that form from the index, pass through)."""
     if value is None or value == "":
         return None
     if isinstance(value, int | float):
@@ -31,7 +32,7 @@ def iso_time(value: Any) -> str | None:
     if isinstance(value, _dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(_dt.UTC).replace(tzinfo=None)
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
     return str(value)
 
 
