@@ -218,3 +218,21 @@ def test_missing_path_raises_value_error():
 def test_unknown_file_type_raises_value_error():
     with pytest.raises(ValueError, match="file_type"):
         wandb.Image(np.zeros((2, 2)), file_type="tiff")
+
+
+def test_classes_written_as_classes_file(logged):
+    d = _log_one(logged, wandb.Image(np.zeros((2, 2)), classes=[{"id": 1, "name": "cat"}]))
+    c = d["classes"]
+    assert c["type"] == "classes-file" and c["path"].startswith("media/classes/img_0_")
+    assert logged.json_file(c["path"]) == {"class_set": [{"id": 1, "name": "cat"}]}
+
+
+def test_bad_classes_type_error():
+    with pytest.raises(TypeError, match="classes"):
+        wandb.Image(np.zeros((2, 2)), classes=["cat"])
+
+
+def test_image_copy_constructor_keeps_pixels(logged):
+    a = np.full((3, 3), 9, np.uint8)
+    d = _log_one(logged, wandb.Image(wandb.Image(a), caption="copy"))
+    assert d["caption"] == "copy" and _pixels(logged, d).tolist() == a.tolist()

@@ -96,3 +96,30 @@ def test_import_cairn_does_not_load_media_modules():
     code = "import cairn, sys; print(any(m.startswith(('cairn.data_types', 'PIL', 'cairn.plot')) for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_table_in_summary_uses_summary_in_name(logged):
+    logged.run.summary["t"] = wandb.Table(columns=["a"], data=[[1]])
+    logged.run.finish(quiet=True)
+    d = logged.final_summary()["t"]
+    assert re.match(r"^media/table/t_summary_[0-9a-f]{20}\.table\.json$", d["path"])
+    assert logged.json_file(d["path"]) == {"columns": ["a"], "data": [[1]]}
+
+
+def test_chart_in_summary_stores_table_under_its_key(logged):
+    chart = wandb.plot.bar(wandb.Table(columns=["l", "v"], data=[["a", 1]]), "l", "v")
+    logged.run.summary["chart"] = chart
+    logged.run.finish(quiet=True)
+    assert logged.final_summary()["chart"]["_type"] == "table-file"
+    vis = logged.config()["_wandb"]["visualize"]["chart"]
+    query = vis["panel_config"]["userQuery"]["queryFields"][0]["fields"][-1]
+    assert query["args"][0]["value"] == "chart"
+
+
+def test_bad_value_in_row_writes_nothing(logged):
+    import pytest
+
+    with pytest.raises(TypeError):
+        logged.run.log({"img": wandb.Image(IMG), "bad": object()})
+    logged.run.finish(quiet=True)
+    assert logged.rows() == []

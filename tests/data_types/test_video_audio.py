@@ -118,3 +118,12 @@ def test_audio_from_path_copied(logged, tmp_path):
     logged.run.finish(quiet=True)
     d = logged.rows()[0]["snd"]
     assert logged.file(d["path"]) == src.read_bytes()
+
+
+def test_mp4_without_imageio_names_the_media_extra(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "imageio", None)
+    monkeypatch.setitem(sys.modules, "imageio.v2", None)
+    with pytest.raises(ImportError, match=r"cairn\[media\]"):
+        wandb.Video(_frames(), format="mp4")
