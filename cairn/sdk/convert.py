@@ -44,7 +44,7 @@ def to_value(v: Any, ctx: Any = None, key: str = "", mode: str = "history") -> A
         if items and ctx is not None and mode != "config" and all(_is_media(x) for x in items):
             from cairn.data_types.serialize import batch_to_json
 
-            return batch_to_json(items, ctx, key)
+            return batch_to_json(items, ctx, key, summary=mode == "summary")
         return [to_value(x, ctx, key, mode) for x in items]
     if isinstance(v, (set, frozenset)):
         return [to_value(x, ctx, key, mode) for x in v]
@@ -75,7 +75,7 @@ def to_value(v: Any, ctx: Any = None, key: str = "", mode: str = "history") -> A
         from cairn.data_types import Table
 
         return to_value(Table(dataframe=v), ctx, key, mode)
-    if mod.startswith("matplotlib") or mod.startswith("plotly"):
+    if mod.startswith("matplotlib") or mod.startswith("plotly") or getattr(v, "__name__", None) == "matplotlib.pyplot":
         if mode != "config":
             from cairn.data_types.serialize import figure_to_media
 

@@ -123,3 +123,23 @@ def test_bad_value_in_row_writes_nothing(logged):
         logged.run.log({"img": wandb.Image(IMG), "bad": object()})
     logged.run.finish(quiet=True)
     assert logged.rows() == []
+
+
+def test_image_list_in_summary_uses_summary_in_names(logged):
+    logged.run.summary["imgs"] = [wandb.Image(IMG), wandb.Image(IMG[::-1])]
+    logged.run.finish(quiet=True)
+    d = logged.final_summary()["imgs"]
+    assert d["_type"] == "images/separated"
+    assert all(p.startswith("media/images/imgs_summary_") for p in d["filenames"])
+
+
+def test_pyplot_module_logged_as_its_current_figure(logged):
+    import pytest
+
+    plt = pytest.importorskip("matplotlib.pyplot")
+    plt.figure()
+    plt.imshow(np.zeros((3, 3)))
+    logged.run.log({"chart": plt})
+    plt.close("all")
+    logged.run.finish(quiet=True)
+    assert logged.rows()[0]["chart"]["_type"] == "image-file"
