@@ -11,23 +11,37 @@ from __future__ import annotations
 import os
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from cairn.runlog import format as fmt
 
 
-@dataclass(frozen=True)
 class Record:
-    """One decoded record: its byte offset in the file, its type number and its payload."""
+    """One decoded record: its byte offset in the file, its type number and its payload.
 
-    offset: int
-    type: int
-    data: Any
+    A plain slotted class rather than a dataclass: importing ``dataclasses`` costs more than
+    ``cairn.init`` itself."""
+
+    __slots__ = ("offset", "type", "data")
+
+    def __init__(self, offset: int, type: int, data: Any) -> None:  # noqa: A002 - the record's type
+        self.offset = offset
+        self.type = type
+        self.data = data
 
     @property
     def kind(self) -> str:
         return fmt.NAMES.get(self.type, f"type{self.type}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Record):
+            return NotImplemented
+        return (self.offset, self.type, self.data) == (other.offset, other.type, other.data)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable payloads: not hashable
+
+    def __repr__(self) -> str:
+        return f"Record(offset={self.offset}, type={self.type}, data={self.data!r})"
 
 
 class Scan:

@@ -177,9 +177,11 @@ def init(
     if exists and resume_mode is None:
         termwarn(f"run {run_id!r} already exists; appending to it (pass resume='allow' to silence this)")
 
-    from cairn.sdk.resume import prior_state
+    prior = None
+    if exists:
+        from cairn.sdk.resume import prior_state
 
-    prior = prior_state(path, rewind[1] if rewind else None) if exists else None
+        prior = prior_state(path, rewind[1] if rewind else None)
     os.makedirs(os.path.join(run_dir, "files"), exist_ok=True)
     if resume_mode == "auto":
         import json

@@ -53,6 +53,8 @@ class Run(RunExtras):
         self._pending: dict = {}
         self._pending_flat = True
         self._pending_time = 0.0
+        self._valid_keys: frozenset = frozenset()
+        self._last_commit: tuple | None = None
         self._services: list[Any] = []  # background helpers with a stop(): console, system stats
         self._resume_file: str | None = None
         self._defs = MetricDefs()
@@ -115,10 +117,8 @@ class Run(RunExtras):
             if not isinstance(data, Mapping):
                 raise ValueError("cairn.log must be passed a dictionary")
             data = dict(data)
-        if not _STR_ONLY.issuperset(map(type, data)):  # C-level scan; the slow path names the key
-            for k in data:
-                if not isinstance(k, str):
-                    raise ValueError(f"Key values passed to `cairn.log` must be strings (got {k!r}).")
+        if data.keys() != self._valid_keys:  # a key set seen before is known to be all str
+            self._check_keys(data)
         if _FLAT.issuperset(map(type, data.values())):
             row = data.copy()  # numbers/strings/bools only: nothing to convert, summary can bulk-update
             flat = True
@@ -160,6 +160,13 @@ class Run(RunExtras):
         if commit_now:
             self._commit()
 
+    def _check_keys(self, data: dict) -> None:
+        if not _STR_ONLY.issuperset(map(type, data)):
+            for k in data:
+                if not isinstance(k, str):
+                    raise ValueError(f"Key values passed to `cairn.log` must be strings (got {k!r}).")
+        self._valid_keys = frozenset(data)  # a snapshot: the caller may mutate its dict later
+
     def _commit(self) -> None:
         """Write the pending row at the current step and advance the step."""
         row = self._pending
@@ -171,13 +178,24 @@ class Run(RunExtras):
         step = self._step
         if self._writer is not None:
             self._writer.put_row(step, t, row)
-        st = self._summary_state
-        st.apply_row(row, flat=self._pending_flat)
-        latest = st.latest
-        latest["_step"] = step
-        latest["_timestamp"] = row.get("_timestamp", t)
-        latest["_runtime"] = t - self._start_time + self._runtime_offset
+        self._summary_state.apply_row(row, flat=self._pending_flat)
+        self._last_commit = (step, t, row)  # the summary's _step/_timestamp/_runtime, set on read
         self._step = step + 1
+
+    def _summary_latest(self) -> dict:
+        """The live summary dict, with the automatic keys of the last committed row filled in.
+
+        Every reader and writer of the summary goes through here: ``log`` only notes the last
+        commit, which keeps three dict writes per step off the hot path."""
+        latest = self._summary_state.latest
+        lc = self._last_commit
+        if lc is not None:
+            self._last_commit = None
+            step, t, row = lc
+            latest["_step"] = step
+            latest["_timestamp"] = row.get("_timestamp", t)
+            latest["_runtime"] = t - self._start_time + self._runtime_offset
+        return latest
 
     def _metric_hooks(self, row: dict) -> None:
         """Glob expansion (records a concrete definition per new key) and step_sync insertion."""
@@ -212,18 +230,20 @@ class Run(RunExtras):
         if self._finished:
             termwarn("Summary data not available in finished run")
             return {}
-        return self._summary_state.latest
+        return self._summary_latest()
 
     def _summary_set(self, path: tuple[str, ...], value: Any) -> None:
         if self._finished:
             raise UsageError(f"Run ({self.id}) is finished. The call to `summary` will be ignored.")
         v = convert.to_value(value, self, path[-1], mode="summary")
+        self._summary_latest()
         self._summary_state.set(path, v)
         self._emit(fmt.SUMMARY, {"nested": [[list(path), v]]})
 
     def _summary_remove(self, path: tuple[str, ...]) -> None:
         if self._finished:
             raise UsageError(f"Run ({self.id}) is finished. The call to `summary` will be ignored.")
+        self._summary_latest()
         self._summary_state.remove(path)
         self._emit(fmt.SUMMARY, {"remove": [list(path)]})
 
@@ -407,6 +427,7 @@ class Run(RunExtras):
         self._exit_code = code
         now = time.time()
         runtime = now - self._start_time + self._runtime_offset
+        self._summary_latest()
         final = self._summary_state.snapshot()
         final["_wandb"] = {"runtime": int(runtime)}
         self._final_summary = final

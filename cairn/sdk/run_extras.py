@@ -11,13 +11,27 @@ from __future__ import annotations
 import datetime
 import sys
 import time
-from collections import namedtuple
 from typing import Any
 
 from cairn.runlog import format as fmt
 from cairn.sdk.preconditions import raise_if_finished
 
-RunStatus = namedtuple("RunStatus", ["sync_items_total", "sync_items_pending", "sync_time"])
+class RunStatus(tuple):
+    """``(sync_items_total, sync_items_pending, sync_time)``, as wandb's namedtuple; written
+    by hand because building a namedtuple at import time is a measurable part of ``init``."""
+
+    __slots__ = ()
+    _fields = ("sync_items_total", "sync_items_pending", "sync_time")
+
+    def __new__(cls, sync_items_total: int, sync_items_pending: int, sync_time: Any) -> RunStatus:
+        return tuple.__new__(cls, (sync_items_total, sync_items_pending, sync_time))
+
+    sync_items_total = property(lambda self: self[0])
+    sync_items_pending = property(lambda self: self[1])
+    sync_time = property(lambda self: self[2])
+
+    def __repr__(self) -> str:
+        return "RunStatus(sync_items_total=%r, sync_items_pending=%r, sync_time=%r)" % tuple(self)
 
 
 class AlertLevel:
@@ -140,7 +154,7 @@ class RunExtras:
             return f"<iframe src={html.escape(url + '?jupyter=true', quote=True)!r} style={style!r}></iframe>"
         rows = "".join(
             f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(repr(v))}</td></tr>"
-            for k, v in self._summary_state.latest.items()
+            for k, v in self._summary_latest().items()
         )
         return (
             f"<div style={style!r}><b>{html.escape(str(self.name))}</b> "

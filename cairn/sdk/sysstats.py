@@ -74,6 +74,10 @@ class StatsSampler:
         self._thread.start()
 
     def _loop(self) -> None:
+        start = time.monotonic()
+        # import psutil a little after init, not while init (or a short script) is running
+        if self._stop.wait(min(1.0, self._interval / 2)):
+            return
         try:
             import os
 
@@ -84,7 +88,9 @@ class StatsSampler:
             net0 = psutil.net_io_counters()
         except Exception:
             return  # no psutil (or no permission): no system metrics, nothing else changes
-        while not self._stop.wait(self._interval):
+        due = start + self._interval
+        while not self._stop.wait(max(0.0, due - time.monotonic())):
+            due += self._interval
             try:
                 values = self._sample(psutil, proc, net0)
             except Exception:
@@ -117,9 +123,9 @@ class StatsSampler:
         return values
 
     def stop(self) -> None:
-        """Stop sampling (does not wait for an nvidia-smi call in flight). Idempotent."""
+        """Stop sampling. Does not wait for the thread (it may be importing psutil or inside an
+        nvidia-smi call); it checks the flag before recording anything. Idempotent."""
         self._stop.set()
-        self._thread.join(0.2)
 
 
 def start(run: Any, interval: float = 10.0) -> StatsSampler:
