@@ -16,6 +16,7 @@ from typing import Any
 from cairn.runlog import format as fmt
 from cairn.sdk.preconditions import raise_if_finished
 
+
 class RunStatus(tuple):
     """``(sync_items_total, sync_items_pending, sync_time)``, as wandb's namedtuple; written
     by hand because building a namedtuple at import time is a measurable part of ``init``."""
@@ -31,7 +32,8 @@ class RunStatus(tuple):
     sync_time = property(lambda self: self[2])
 
     def __repr__(self) -> str:
-        return "RunStatus(sync_items_total=%r, sync_items_pending=%r, sync_time=%r)" % tuple(self)
+        a, b, c = self
+        return f"RunStatus(sync_items_total={a!r}, sync_items_pending={b!r}, sync_time={c!r})"
 
 
 class AlertLevel:
