@@ -141,6 +141,23 @@ class Api:
 
         return query.artifact_collections(self, project_name, type_name, per_page=per_page)
 
+    def artifact_collection(self, type_name: str, name: str) -> Any:
+        from cairn.artifacts import query
+
+        return query.artifact_collection(self, type_name, name)
+
+    def artifact_collection_exists(self, name: str, type: str) -> bool:
+        try:
+            self.artifact_collection(type, name)
+            return True
+        except (CommError, ValueError):
+            return False
+
+    def artifact_types(self, project: str | None = None) -> Any:
+        from cairn.artifacts import query
+
+        return query.artifact_types(self, project)
+
     def artifact_exists(self, name: str, type: str | None = None) -> bool:
         from cairn.artifacts import query
 

@@ -79,8 +79,14 @@ class File:
         return open(dest)
 
     def delete(self) -> None:
-        """Remove the file from the run (recorded in the run file, so a reindex keeps it gone)."""
-        self._backend.update_run(self._run_id, delete_files=[self.name])
+        """Not supported for local roots yet: a run's saved files are part of its record.
+
+        Raises ``UsageError`` saying so (nothing is changed).
+        """
+        from cairn.sdk.errors import UsageError
+
+        raise UsageError(f"cannot delete {self.name!r} of run {self._run_id}: deleting saved "
+                         "files is not supported by local Cairn roots")
 
     def __repr__(self) -> str:
         return f"<File {self.name} ({self.mimetype}) {self.size}B>"

@@ -20,6 +20,7 @@ from cairn.sdk.errors import CommError
 
 INTERNAL_CONFIG_KEYS = ("_wandb", "wandb_version")
 _EDITABLE = ("name", "notes", "tags", "group", "job_type")
+_ROW_AXES = ("_step", "_runtime", "_timestamp")  # present in every history row
 
 
 def iso_time(value: Any) -> str | None:
@@ -34,6 +35,20 @@ def iso_time(value: Any) -> str | None:
             value = value.astimezone(_dt.UTC).replace(tzinfo=None)
         return value.strftime("%Y-%m-%dT%H:%M:%S")
     return str(value)
+
+
+def _diff(name: str, old: dict, new: dict) -> dict:
+    """Backend edit fields turning ``old`` into ``new``: ``name`` (changed/added keys) and
+    ``name_remove`` (dropped keys), each only when non-empty."""
+    changed = {k: v for k, v in new.items()
+               if k not in old or old[k] != v or type(old[k]) is not type(v)}
+    removed = [k for k in old if k not in new]
+    out: dict[str, Any] = {}
+    if changed:
+        out[name] = changed
+    if removed:
+        out[f"{name}_remove"] = removed
+    return out
 
 
 class Run:
@@ -150,9 +165,10 @@ class Run:
         return self._attrs
 
     def update(self) -> None:
-        """Persist edits to name, notes, tags, group, job_type, config and summary.
+        """Persist edits to name, notes, tags, group, job_type, config and summary (changed and
+        removed keys alike).
 
-        Raises ``CommError`` if the run is gone. Cost: one appended record and a re-ingest.
+        Raises ``CommError`` if the run is gone. Cost: appended records and a re-ingest.
         """
         fields: dict[str, Any] = {}
         for k in _EDITABLE:
@@ -160,16 +176,16 @@ class Run:
                 fields[k] = list(self.tags) if k == "tags" else getattr(self, k)
         raw_config = dict(self._attrs.get("config") or {})
         user_config = {k: v for k, v in raw_config.items() if k not in INTERNAL_CONFIG_KEYS}
-        if self.config != user_config:
-            fields["config"] = dict(self.config)
-        if self.summary_metrics != (self._attrs.get("summary") or {}):
-            fields["summary"] = dict(self.summary_metrics)
+        fields.update(_diff("config", user_config, self.config))
+        fields.update(_diff("summary", self._attrs.get("summary") or {}, self.summary_metrics))
         if fields:
             self._backend.update_run(self.id, **fields)
             self.load(force=True)
 
     def _persist_summary(self, summary: dict) -> None:
-        self._backend.update_run(self.id, summary=summary)
+        fields = _diff("summary", self._attrs.get("summary") or {}, summary)
+        if fields:
+            self._backend.update_run(self.id, **fields)
         self.load(force=True)
 
     def delete(self, delete_artifacts: bool = False) -> None:
@@ -193,7 +209,9 @@ class Run:
         keys = hist.check_keys(keys)
         if stream == "default":
             self._backend.ingest([self.id])
-            source = self._backend.history_rows(self.id)
+            # The backend projects rows itself when the x axis is one every row has.
+            pushed = [x_axis, *keys] if keys is not None and x_axis in _ROW_AXES else None
+            source = self._backend.history_rows(self.id, keys=pushed)
         elif stream == "system":
             self._backend.ingest([self.id])
             source = iter(self._backend.system_metrics(self.id))
@@ -220,7 +238,8 @@ class Run:
     def _scan(self, keys: list[str] | None, page_size: int, lo: int, hi: int) -> Iterator[dict]:
         if hi <= lo:
             return
-        rows = self._backend.history_rows(self.id, min_step=lo, max_step=hi, page_size=page_size)
+        rows = self._backend.history_rows(self.id, keys=keys, min_step=lo, max_step=hi,
+                                          page_size=page_size)
         in_range = (r for r in rows if lo <= r.get("_step", lo) < hi)
         yield from hist.select(in_range, keys)
 

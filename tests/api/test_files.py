@@ -58,3 +58,10 @@ def test_unknown_file_raises_comm_error(store, saved):
     with pytest.raises(wandb.CommError, match="not found"):
         store.api().run(saved).file("missing.txt")
 
+
+
+def test_file_delete_is_refused_clearly(store, saved):
+    f = store.api().run(saved).file("notes.txt")
+    with pytest.raises(wandb.UsageError, match="not supported"):
+        f.delete()
+    assert store.api().run(saved).file("notes.txt").size == f.size

@@ -130,3 +130,19 @@ def test_cairn_root_names_the_root_exactly(store, logged, monkeypatch, tmp_path)
     monkeypatch.setenv("CAIRN_ROOT", store.root)
     monkeypatch.chdir(tmp_path)
     assert cairn.Api(url=store.url).run(logged).id == logged
+
+
+def test_summary_key_deleted_then_updated_is_gone(store):
+    rid = store.log_run("edits", [{"x": 1}], summary={"tmp": 5})
+    r = store.api().run(rid)
+    del r.summary["tmp"]
+    r.summary.update()
+    assert "tmp" not in store.api().run(rid).summary
+
+
+def test_config_key_removed_then_updated_is_gone(store):
+    rid = store.log_run("edits", [], config={"keep": 1, "drop": 2})
+    r = store.api().run(rid)
+    del r.config["drop"]
+    r.update()
+    assert store.api().run(rid).config == {"keep": 1}
