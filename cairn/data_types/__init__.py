@@ -8,6 +8,7 @@ queued) and written when logged: bytes to the content-addressed blobs, a copy un
 (``cairn.Image`` etc.), so ``import cairn`` stays light.
 """
 
+from cairn.data_types.artifact_json import from_json
 from cairn.data_types.audio import Audio
 from cairn.data_types.base import Media
 from cairn.data_types.graph import Edge, Graph, Node
@@ -22,4 +23,4 @@ from cairn.data_types.video import Video
 WBValue = Media
 
 __all__ = ["Audio", "Edge", "Graph", "Histogram", "Html", "Image", "Media", "Molecule", "Node",
-           "Object3D", "Plotly", "Table", "Video", "WBValue"]
+           "Object3D", "Plotly", "Table", "Video", "WBValue", "from_json"]

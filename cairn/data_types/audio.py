@@ -68,7 +68,7 @@ class Audio(base.Media):
     def duration(self) -> float | None:
         return self._duration
 
-    def to_json(self, run: Any, key: str, summary: bool = False) -> dict:
+    def to_json(self, run: Any, key: str = "", summary: bool = False) -> dict:
         stored = base.store_bytes(run, "audio", key, self._bytes, self._ext, summary)
         return {"_type": "audio-file", **stored, "caption": self._caption}
 

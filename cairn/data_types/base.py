@@ -32,7 +32,7 @@ class Media:
     _cairn_media = True
     _log_type = "media"
 
-    def to_json(self, run: Any, key: str, summary: bool = False) -> dict:  # pragma: no cover
+    def to_json(self, run: Any, key: str = "", summary: bool = False) -> dict:  # pragma: no cover
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -59,8 +59,12 @@ def store_bytes(run: Any, subdir: str, key: str, data: bytes, ext: str, summary:
                 name: str | None = None) -> dict:
     """Store ``data`` as a media file of ``run``; return ``{"path", "sha256", "size"}``.
 
-    ``name`` overrides the R6.1 file name (a path relative to ``run.dir``).
+    ``name`` overrides the R6.1 file name (a path relative to ``run.dir``). ``run`` may also
+    be an artifact (``Artifact.add(obj, name)``): the file then goes into the artifact at
+    ``media/<subdir>/<sha256[:20]><ext>``, as wandb lays out media inside artifacts.
     """
+    if is_artifact(run):
+        return _store_in_artifact(run, subdir, data, ext)
     info = blobs.put_bytes(run._root, data)
     rel = name or media_name(subdir, key, step_label(run, summary), info.sha256, ext)
     _place(run, rel, info.sha256)
@@ -71,6 +75,24 @@ def store_bytes(run: Any, subdir: str, key: str, data: bytes, ext: str, summary:
     run._emit(fmt.FILES, {"files": [{"path": rel, "sha256": info.sha256, "size": info.size,
                                      "policy": "now", "type": "media"}]})
     return {"path": rel, "sha256": info.sha256, "size": info.size}
+
+
+def is_artifact(target: Any) -> bool:
+    """True when a media object is being added to an artifact rather than logged to a run."""
+    return bool(getattr(type(target), "_cairn_artifact", False))
+
+
+def _store_in_artifact(artifact: Any, subdir: str, data: bytes, ext: str) -> dict:
+    import hashlib
+
+    sha = hashlib.sha256(data).hexdigest()
+    path = f"media/{subdir}/{sha[:20]}{ext}"
+    try:
+        artifact.get_entry(path)  # same bytes already in the artifact: nothing to add
+    except KeyError:
+        with artifact.new_file(path, "wb") as f:
+            f.write(data)
+    return {"path": path, "sha256": sha, "size": len(data)}
 
 
 def store_json(run: Any, subdir: str, key: str, obj: Any, ext: str, summary: bool = False) -> dict:
@@ -146,6 +168,8 @@ def finite_number(v: Any) -> bool:
 
 def merge_wandb_config(run: Any, section: str, entries: dict) -> None:
     """Merge ``entries`` into ``config._wandb[section]``, writing only when something changed."""
+    if is_artifact(run):
+        return  # artifacts have no config: labels live in the mask/box files themselves
     cfg = run.config
     current = cfg._items.get("_wandb")
     current = dict(current) if isinstance(current, dict) else {}

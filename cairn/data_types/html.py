@@ -34,7 +34,7 @@ class Html(base.Media):
             raise TypeError(f"Html accepts a str or a file object, got {type(data).__name__}")
         self.html = inject_head(html) if inject else html
 
-    def to_json(self, run: Any, key: str, summary: bool = False) -> dict:
+    def to_json(self, run: Any, key: str = "", summary: bool = False) -> dict:
         stored = base.store_bytes(run, "html", key, self.html.encode("utf-8"), ".html", summary)
         return {"_type": "html-file", **stored}
 

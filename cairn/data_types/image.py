@@ -114,7 +114,7 @@ class Image(base.Media):
         return self._bytes
 
     # -- logging ---------------------------------------------------------------------------
-    def to_json(self, run: Any, key: str, summary: bool = False) -> dict:
+    def to_json(self, run: Any, key: str = "", summary: bool = False) -> dict:
         """Store the image (and its masks/boxes) for ``run``; return the R6.4 descriptor."""
         stored = base.store_bytes(run, "images", key, self.encoded(), "." + self.format, summary)
         out: dict[str, Any] = {"_type": "image-file", **stored, "format": self.format,

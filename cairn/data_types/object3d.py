@@ -58,7 +58,7 @@ class Object3D(base.Media):
                          point_cloud_type: str = "lidar/beta") -> Object3D:
         return cls({"type": point_cloud_type, "points": points, "boxes": boxes or [], "vectors": vectors or []})
 
-    def to_json(self, run: Any, key: str, summary: bool = False) -> dict:
+    def to_json(self, run: Any, key: str = "", summary: bool = False) -> dict:
         stored = base.store_bytes(run, "object3D", key, self._bytes, "." + self._ext, summary)
         out: dict[str, Any] = {"_type": "object3D-file", **stored}
         if self._caption is not None:
@@ -131,7 +131,7 @@ class Molecule(base.Media):
             raise ValueError(f"Unable to parse the SMILES string {data!r}")
         return cls.from_rdkit(mol, caption=caption)
 
-    def to_json(self, run: Any, key: str, summary: bool = False) -> dict:
+    def to_json(self, run: Any, key: str = "", summary: bool = False) -> dict:
         stored = base.store_bytes(run, "molecule", key, self._bytes, "." + self._ext, summary)
         out: dict[str, Any] = {"_type": "molecule-file", **stored}
         if self._caption is not None:

@@ -34,7 +34,7 @@ class Plotly(base.Media):
     def figure(self) -> dict:
         return json.loads(self._json)
 
-    def to_json(self, run: Any, key: str, summary: bool = False) -> dict:
+    def to_json(self, run: Any, key: str = "", summary: bool = False) -> dict:
         stored = base.store_bytes(run, "plotly", key, self._json.encode("utf-8"), ".plotly.json", summary)
         return {"_type": "plotly-file", **stored}
 

@@ -71,7 +71,7 @@ class Table(base.Media):
 
     MAX_ROWS = 10000
     MAX_ARTIFACT_ROWS = 200000
-    _log_type = "table-file"
+    _log_type = "table"  # Artifact.add names the entry <name>.table.json
 
     def __init__(self, columns: list | None = None, data: Any = None, rows: Any = None, dataframe: Any = None,
                  dtype: Any = None, optional: Any = True, allow_mixed_types: bool = False,
@@ -231,8 +231,16 @@ class Table(base.Media):
     __hash__ = None  # type: ignore[assignment]
 
     # -- logging ---------------------------------------------------------------------------
-    def to_json(self, run: Any, key: str, summary: bool = False) -> dict:
-        """Write the table file (R6.9 part 1); return the ``table-file`` descriptor."""
+    def to_json(self, run: Any, key: str = "", summary: bool = False) -> dict:
+        """Write the table file (R6.9 part 1); return the ``table-file`` descriptor.
+
+        Added to an artifact instead (``run`` is an artifact), return the typed format of
+        R6.9 part 2, with media cells stored in the artifact as descriptors.
+        """
+        if base.is_artifact(run):
+            from cairn.data_types.artifact_json import table_json
+
+            return table_json(self, run)
         rows = self.data
         if self.log_mode == "INCREMENTAL":
             rows = rows[self._logged_rows:]

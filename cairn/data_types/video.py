@@ -70,7 +70,7 @@ class Video(base.Media):
                 self._bytes = _ffmpeg(self._frames, self._fps, self.format)
         return self._bytes
 
-    def to_json(self, run: Any, key: str, summary: bool = False) -> dict:
+    def to_json(self, run: Any, key: str = "", summary: bool = False) -> dict:
         stored = base.store_bytes(run, "videos", key, self.encoded(), "." + self.format, summary)
         out: dict[str, Any] = {"_type": "video-file", **stored}
         if self._width is not None:
