@@ -30,7 +30,9 @@ function useVisible(ref: { current: HTMLElement | null }): boolean {
 export function ChartPanel(p: ChartPanelProps) {
   const box = useRef<HTMLDivElement>(null);
   const visible = useVisible(box);
-  const [data, setData] = useState<BucketResult | null>(null);
+  // The x-axis travels with the data it was fetched for, so a chart never labels old x values
+  // with a newly chosen axis while the new request is in flight.
+  const [data, setData] = useState<{ runs: BucketResult; xAxis: string } | null>(null);
   const [err, setErr] = useState<string | null>(null);
   const runIds = useMemo(() => [...new Set(p.lines.flatMap((l) => l.runIds))], [p.lines]);
   const { xAxis, zoom } = p.settings;
@@ -41,7 +43,7 @@ export function ChartPanel(p: ChartPanelProps) {
     const width = box.current?.clientWidth || 600;
     api.buckets({ run_ids: runIds, keys: [p.metric], buckets: Math.min(1000, Math.max(100, Math.round(width))), x_axis: xAxis,
       x_min: zoom ? zoom[0] : null, x_max: zoom ? zoom[1] : null })
-      .then((r) => { if (live) { setData(r); setErr(null); } })
+      .then((r) => { if (live) { setData({ runs: r, xAxis }); setErr(null); } })
       .catch((e) => { if (live) setErr(String(e.message || e)); });
     return () => { live = false; };
   }, [visible, runIds.join(","), p.metric, xAxis, zoom ? zoom.join(",") : "", p.tick]);
@@ -49,7 +51,7 @@ export function ChartPanel(p: ChartPanelProps) {
   const aligned = useMemo(() => {
     if (!data) return null;
     const per: Record<string, any> = {};
-    for (const id of runIds) per[id] = data[id]?.[p.metric];
+    for (const id of runIds) per[id] = data.runs[id]?.[p.metric];
     return buildLines(p.lines, per, p.settings.smoothing, p.settings.logY, true);
   }, [data, p.lines, p.settings.smoothing, p.settings.logY]);
 
@@ -60,7 +62,7 @@ export function ChartPanel(p: ChartPanelProps) {
       {err && <div class="error">{err}</div>}
       {!aligned && !err && <div class="loading" style="height:220px">loading…</div>}
       {empty && <div class="muted" style="height:220px">no data for this x-axis</div>}
-      {aligned && !empty && <LineChart data={aligned} xAxis={xAxis} logY={p.settings.logY} testId={p.metric} onZoom={p.onZoom} />}
+      {aligned && !empty && <LineChart data={aligned} xAxis={data!.xAxis} logY={p.settings.logY} testId={p.metric} onZoom={p.onZoom} />}
     </div>
   );
 }

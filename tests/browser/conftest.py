@@ -1,0 +1,153 @@
+"""Browser tests: real headless Chromium (playwright, /usr/bin/chromium) against a real
+``cairn server`` process on a free 127.0.0.1 port, over a root seeded with ``import cairn as
+wandb``. Screenshots go to ``$CAIRN_SCREENSHOTS`` (default: a temporary folder)."""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+
+import cairn as wandb
+from cairn.sdk import globals as g
+from tests.server.http import free_port
+
+CHROMIUM = os.environ.get("CAIRN_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+STATIC = os.path.join(os.path.dirname(__file__), "..", "..", "cairn", "server", "static", "index.html")
+QUIET = {"console": "off", "x_disable_stats": True, "silent": True, "disable_git": True}
+XSS = "<img src=x onerror=alert(1)>"
+STEPS = 200
+LRS = [0.1, 0.1, 0.2, 0.2]
+
+
+def loss(i: int, s: int) -> float:
+    """What run ``i`` logs as train/loss at step ``s``."""
+    return (i + 1) * math.exp(-s / 50)
+
+
+@dataclass
+class Site:
+    root: str
+    url: str
+    ids: dict = field(default_factory=dict)
+    shots: str = ""
+
+
+def _seed(root: str) -> dict:
+    ids = {}
+    with pytest.MonkeyPatch.context() as mp:
+        for k in list(os.environ):
+            if k.startswith(("WANDB_", "CAIRN_")) and k != "CAIRN_SCREENSHOTS":
+                mp.delenv(k)
+        mp.setenv("CAIRN_ROOT", root)
+        mp.setenv("CAIRN_SILENT", "1")
+        for i, lr in enumerate(LRS):
+            run = wandb.init(project="ws", name=f"run-{i}", config={"lr": lr, "layers": 2 + i},
+                             settings=dict(QUIET), reinit=True, tags=["seed"])
+            for s in range(STEPS):
+                run.log({"train/loss": loss(i, s), "train/acc": s / (STEPS - 1), "val/loss": 1 / (s + 1)})
+            run.summary["best"] = 1.0 / (i + 1)
+            if i == 0:
+                img = np.zeros((16, 16, 3), dtype=np.uint8)
+                img[:, :8] = (255, 0, 0)
+                run.log({"examples": wandb.Image(img, caption="half red")})
+            run.finish(quiet=True)
+            ids[f"run-{i}"] = run.id
+        run = wandb.init(project="ws", name=XSS, config={"lr": 0.3, "layers": 9}, settings=dict(QUIET),
+                         reinit=True)
+        for s in range(STEPS):
+            run.log({"train/loss": loss(4, s)})
+        run.log({"preds": wandb.Table(columns=["text", "n"], data=[[XSS, 1], ["<b>bold</b>", 2]])})
+        run.finish(quiet=True)
+        ids["xss"] = run.id
+        while g.active_run() is not None:
+            g.active_run().finish(quiet=True)
+    return ids
+
+
+@pytest.fixture(scope="package")
+def site(tmp_path_factory) -> Site:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium not found at {CHROMIUM} (scripts/ensure_services.sh installs it)")
+    if not os.path.exists(STATIC):
+        pytest.skip("the web UI is not built (bash scripts/build_web.sh)")
+    pytest.importorskip("playwright.sync_api")
+    base = tmp_path_factory.mktemp("browser")
+    root = str(base / "root")
+    ids = _seed(root)
+    port = free_port()
+    log = open(base / "server.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "cairn.server", "--root", root, "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/api/v1/health", timeout=1).read()
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("cairn server did not start: " + (base / "server.log").read_text())
+            time.sleep(0.1)
+    shots = os.environ.get("CAIRN_SCREENSHOTS") or str(base / "screenshots")
+    os.makedirs(shots, exist_ok=True)
+    yield Site(root, url, ids, shots)
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="package")
+def browser(site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page; JavaScript errors and dialogs are recorded on ``page.cairn_errors``."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    pg = ctx.new_page()
+    pg.cairn_errors = []
+    pg.cairn_dialogs = []
+    pg.on("pageerror", lambda e: pg.cairn_errors.append(str(e)))
+    pg.on("dialog", lambda d: (pg.cairn_dialogs.append(d.message), d.dismiss()))
+    yield pg
+    ctx.close()
+
+
+def probe(page, key: str) -> dict | None:
+    """What the chart of ``key`` actually drew (published by LineChart after each draw)."""
+    return page.evaluate("k => (window.__cairn && window.__cairn.charts[k]) || null", key)
+
+
+def wait_probe(page, key: str, pred, timeout: float = 10.0) -> dict:
+    """Poll the chart probe of ``key`` until ``pred(probe)`` holds."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = probe(page, key)
+        if last is not None and pred(last):
+            return last
+        page.wait_for_timeout(100)
+    raise AssertionError(f"chart {key!r} never satisfied the condition; last probe: "
+                         f"{ {k: v for k, v in (last or {}).items() if k != 'series'} }")
+
+
