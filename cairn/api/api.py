@@ -78,7 +78,8 @@ class Api:
         project = project or self.settings.get("project")
         if filters is not None and not isinstance(filters, dict):
             raise ValueError(f"filters must be a dict, got {type(filters).__name__}")
-        key = (project, json.dumps(filters or {}, sort_keys=True, default=str), order, per_page)
+        key = (entity, project, json.dumps(filters or {}, sort_keys=True, default=str), order,
+               per_page)
         if key not in self._runs_cache:
             self._backend.ingest()
             runs = Runs(self, project, filters, order, per_page, entity=entity)

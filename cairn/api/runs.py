@@ -32,11 +32,19 @@ class Runs:
     def _page(self, n: int) -> list[Run]:
         if n not in self._pages:
             rows, total = self._api._backend.runs(
-                project=self.project, filters=self.filters or None, order=self.order,
+                project=self.project, filters=self._backend_filters(), order=self.order,
                 limit=self.per_page, offset=n * self.per_page)
             self._total = total
             self._pages[n] = [Run(self._api, r) for r in rows]
         return self._pages[n]
+
+    def _backend_filters(self) -> dict | None:
+        """The user's filters, narrowed to the path's entity: a run matches it when it was
+        logged under that entity or under none (local runs usually have no entity)."""
+        if not self.entity:
+            return self.filters or None
+        scope = {"entity": {"$in": [self.entity, ""]}}
+        return {"$and": [self.filters, scope]} if self.filters else scope
 
     def __len__(self) -> int:
         if self._total is None:

@@ -120,3 +120,11 @@ def test_project_by_name(store, zoo):
 def test_unknown_project_raises_comm_error(store, zoo):
     with pytest.raises(cairn.CommError, match="not found"):
         store.api().project("no-such-project")
+
+
+def test_entity_in_the_path_excludes_other_entities_runs(store, zoo):
+    mine = store.log_run("teams", [], entity="team-a")
+    theirs = store.log_run("teams", [], entity="team-b")
+    api = store.api()
+    assert _ids(api.runs("team-a/teams")) == [mine]
+    assert _ids(api.runs("teams")) == [mine, theirs]
