@@ -7,7 +7,8 @@ dict, array, or a media class); a later value of another kind raises ``TypeError
 Logging a table under key K writes ``media/table/<K>_<step>_<sha256[:20]>.table.json`` =
 ``{"columns": [...], "data": [...]}`` with media cells replaced by their class name (as
 wandb's run file does) and returns ``{"_type": "table-file", "path", "sha256", "size",
-"ncols", "nrows"}``. The ``run_table`` artifact copy of R6.9 is not made.
+"ncols", "nrows"}``; the ``run_table`` artifact copy of R6.9 is logged too
+(:mod:`cairn.data_types.run_table`), except for ``INCREMENTAL`` tables.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class Table(base.Media):
 
     MAX_ROWS = 10000
     MAX_ARTIFACT_ROWS = 200000
+    LOG_RUN_TABLE_ARTIFACT = True  # R6.9 part 2; set False to skip the artifact copy
     _log_type = "table"  # Artifact.add names the entry <name>.table.json
 
     def __init__(self, columns: list | None = None, data: Any = None, rows: Any = None, dataframe: Any = None,
@@ -254,6 +256,10 @@ class Table(base.Media):
         if self.log_mode == "INCREMENTAL":
             out["increment"] = {"start": self._logged_rows, "end": self._logged_rows + len(rows)}
             self._logged_rows += len(rows)
+        elif self.LOG_RUN_TABLE_ARTIFACT:
+            from cairn.data_types.run_table import log_run_table
+
+            log_run_table(run, key, self)
         return out
 
 

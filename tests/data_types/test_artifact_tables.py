@@ -54,3 +54,31 @@ def test_logged_artifact_table_read_back_in_another_run(tmp_path):
     t = r2.use_artifact("preds:latest").get("predictions")
     r2.finish(quiet=True)
     assert t.get_column("id") == [1, 2] and isinstance(t.data[0][1], wandb.Image)
+
+
+def test_logging_a_table_logs_the_run_table_artifact(tmp_path):
+    r1 = wandb.init(dir=tmp_path, project="p", settings=QUIET)
+    r1.log({"my table/x": _table()})
+    rid = r1.id
+    r1.finish(quiet=True)
+    r2 = wandb.init(dir=tmp_path, project="p", settings=QUIET)
+    art = r2.use_artifact(f"run-{rid}-mytablex:latest")
+    t = art.get("my table/x")
+    r2.finish(quiet=True)
+    assert art.type == "run_table"
+    assert t.get_column("id") == [1, 2] and isinstance(t.data[0][1], wandb.Image)
+
+
+def test_incremental_table_logs_no_run_table_artifact(tmp_path):
+    import pytest
+
+    r1 = wandb.init(dir=tmp_path, project="p", settings=QUIET)
+    t = wandb.Table(columns=["a"], log_mode="INCREMENTAL")
+    t.add_data(1)
+    r1.log({"t": t})
+    rid = r1.id
+    r1.finish(quiet=True)
+    r2 = wandb.init(dir=tmp_path, project="p", settings=QUIET)
+    with pytest.raises(wandb.CommError):
+        r2.use_artifact(f"run-{rid}-t:latest")
+    r2.finish(quiet=True)
