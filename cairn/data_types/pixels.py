@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-MODES = {2: "L", 3: "RGB", 4: "RGBA"}
-
 
 def is_tensor(v: Any) -> bool:
     """True for torch/TF/JAX-like tensors (duck typed: never imports torch)."""
