@@ -48,4 +48,9 @@ def mpl_to_plotly(fig: Any) -> Any:
                           "pip install 'cairn[media]'") from None
     if hasattr(fig, "gcf"):
         fig = fig.gcf()
-    return convert(fig)
+    import warnings
+
+    with warnings.catch_warnings():
+        # plotly's bundled exporter uses matplotlib APIs that warn on every call; not the user's doing
+        warnings.simplefilter("ignore")
+        return convert(fig)
