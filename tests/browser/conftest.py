@@ -60,6 +60,10 @@ def _seed(root: str) -> dict:
                 img = np.zeros((16, 16, 3), dtype=np.uint8)
                 img[:, :8] = (255, 0, 0)
                 run.log({"examples": wandb.Image(img, caption="half red")})
+                pts = wandb.Table(columns=["x", "y"], data=[[k, k * k] for k in range(10)])
+                run.log({"squares": wandb.plot.line(pts, "x", "y", title="Squares")})
+                for s in range(3):
+                    run.log({"weights": wandb.Histogram(np.arange(100) * (s + 1) % 17)})
             run.finish(quiet=True)
             ids[f"run-{i}"] = run.id
         run = wandb.init(project="ws", name=XSS, config={"lr": 0.3, "layers": 9}, settings=dict(QUIET),

@@ -5,7 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, fileUrl, type Json, type MetricKey } from "../lib/api";
 import { HistogramView } from "./HistogramView";
 import { TableView } from "./TableView";
-import { VegaFrame } from "./VegaFrame";
+import { tableValues, VegaFrame } from "./VegaFrame";
 
 type Desc = Record<string, Json>;
 type Entry = [number, Desc];
@@ -44,7 +44,7 @@ export function MediaView({ runId, d }: { runId: string; d: Desc }) {
   if (t === "audio-file" && path) return <figure><audio controls src={fileUrl(runId, path)} /><Caption d={d} /></figure>;
   if (t === "html-file" && path) return <iframe class="html-media" sandbox="allow-scripts" src={fileUrl(runId, path)} title="logged html" />;
   if (t === "table-file" && path) return <TableView runId={runId} path={path} />;
-  if ("vega_spec" in d) return <VegaFrame spec={d.vega_spec} data={d} />;
+  if ("vega_spec" in d) return <VegaFrame spec={d.vega_spec} values={tableValues(d.table ?? d.data)} />;
   if (path && /chart|vega|plotly/.test(t)) return <ChartFile runId={runId} path={path} />;
   return <div class="muted">{t}{path ? <> · <a href={fileUrl(runId, path)} target="_blank" rel="noopener">{path}</a></> : null}</div>;
 }
@@ -57,7 +57,7 @@ function ChartFile({ runId, path }: { runId: string; path: string }) {
   if (err) return <div class="error">{err}</div>;
   if (!obj) return <div class="loading">loading…</div>;
   if (!("vega_spec" in obj)) return <a href={fileUrl(runId, path)} target="_blank" rel="noopener">{path}</a>;
-  return <VegaFrame spec={obj.vega_spec} data={obj} />;
+  return <VegaFrame spec={obj.vega_spec} values={tableValues(obj.table ?? obj.data)} />;
 }
 
 function MediaKey({ runId, mkey, tick }: { runId: string; mkey: MetricKey; tick: number }) {

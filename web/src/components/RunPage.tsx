@@ -9,6 +9,7 @@ import { Controls } from "../charts/Controls";
 import { hashColor } from "../charts/colors";
 import { parseSmoothing } from "../charts/smoothing";
 import { ConsoleTab, FilesTab, SystemTab } from "./RunTabs";
+import { CustomCharts } from "./CustomCharts";
 import { MediaTab, TablesTab } from "./MediaTab";
 import { Overview } from "./Overview";
 import { chartKeys } from "./Workspace";
@@ -55,6 +56,7 @@ export function RunPage({ route }: { route: Route }) {
       {tab === "charts" && (
         <div>
           <Controls xAxis={settings.xAxis} xChoices={metrics} smoothing={settings.smoothing} logY={settings.logY} zoomed={!!settings.zoom} onChange={setParams} />
+          <CustomCharts run={run} />
           <ChartGrid metrics={metrics.filter((m) => m !== settings.xAxis)} lines={lines} settings={settings} tick={tick}
             onZoom={(r) => setParams({ zoom: r ? r.map((v) => +v.toPrecision(8)).join(",") : null })} />
         </div>

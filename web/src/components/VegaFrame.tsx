@@ -12,12 +12,11 @@ export function tableValues(t: Json | undefined): Record<string, Json>[] | null 
   return data.map((row) => Object.fromEntries(cols.map((c, i) => [String(c), Array.isArray(row) ? row[i] : null])));
 }
 
-export function VegaFrame({ spec, data }: { spec: Json; data?: Record<string, Json> }) {
+export function VegaFrame({ spec, values }: { spec: Json; values: Record<string, Json>[] | null }) {
   const frame = useRef<HTMLIFrameElement>(null);
   const [height, setHeight] = useState(360);
   useEffect(() => {
     const win = () => frame.current?.contentWindow;
-    const values = data ? tableValues(data.table ?? data.data ?? null) : null;
     const onMsg = (ev: MessageEvent) => {
       if (ev.source !== win()) return; // only our own frame; its origin is "null" by design
       if (ev.data && ev.data.type === "ready") win()!.postMessage({ type: "render", spec, values }, "*");
@@ -25,6 +24,6 @@ export function VegaFrame({ spec, data }: { spec: Json; data?: Record<string, Js
     };
     window.addEventListener("message", onMsg);
     return () => window.removeEventListener("message", onMsg);
-  }, [spec, data]);
-  return <iframe ref={frame} class="vega-frame" sandbox="allow-scripts" src="/chart-frame.html" title="custom chart" style={{ height }} />;
+  }, [spec, values]);
+  return <iframe ref={frame} class="vega-frame" data-testid="vega-frame" sandbox="allow-scripts" src="/chart-frame.html" title="custom chart" style={{ height }} />;
 }
