@@ -83,8 +83,7 @@ def on_init(run: Any) -> None:
     m.run = run
     m.config = run.config
     m.summary = run.summary
-    for name in _BOUND:
-        setattr(m, name, getattr(run, name))
+    _bind(m, run)
     _install_hooks()
 
 
@@ -104,8 +103,23 @@ def on_init_rebind(run: Any) -> None:
     m.run = run
     m.config = run.config
     m.summary = run.summary
+    _bind(m, run)
+
+
+def _bind(m: Any, run: Any) -> None:
     for name in _BOUND:
         setattr(m, name, getattr(run, name))
+    m.watch = _module_watch(run.watch)
+
+
+def _module_watch(bound: Any) -> Any:
+    """``cairn.watch``: as ``run.watch`` but with wandb's module-level ``log_freq=1000``."""
+
+    def watch(models: Any, criterion: Any = None, log: str | None = "gradients", log_freq: int = 1000,
+              idx: int | None = None, log_graph: bool = False) -> Any:
+        return bound(models, criterion=criterion, log=log, log_freq=log_freq, idx=idx, log_graph=log_graph)
+
+    return watch
 
 
 def active_run() -> Any:

@@ -1,0 +1,1 @@
+"""Integrations with other libraries (PyTorch model watching, ...), each imported on use."""
