@@ -10,3 +10,5 @@ from cairn.api.run import Run
 from cairn.api.runs import Runs
 
 __all__ = ["Api", "Run", "Runs", "File", "Project"]
+
+from cairn.api import public  # noqa: E402,F401  (``cairn.apis.public.Api``, as wandb.apis.public)

@@ -31,10 +31,12 @@ class Api:
 
         ``overrides`` may set ``entity``, ``project`` (defaults for paths that omit them) and
         ``base_url``; ``timeout``/``api_key`` are accepted for compatibility. Raises
-        ``CommError`` if the index cannot be opened.
+        ``CommError`` if the index cannot be opened, ``TypeError`` for non-dict ``overrides``.
         """
         from cairn.sdk.init import resolve_root
 
+        if overrides is not None and not isinstance(overrides, dict):
+            raise TypeError(f"overrides must be a dict, got {type(overrides).__name__}")
         self.settings: dict = {"entity": None, "project": None, "base_url": None}
         self.settings.update(overrides or {})
         self.timeout = timeout
