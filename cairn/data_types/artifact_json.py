@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from typing import Any
 
 from cairn.data_types.table import Table, cell_json, kind_of
@@ -39,7 +40,12 @@ def table_json(table: Table, artifact: Any) -> dict:
         sample = next((row[i] for row in table.data if row[i] is not None), None)
         t = _wb_type(kind_of(sample), sample)
         type_map[str(col)] = {"wb_type": "union", "params": {"allowed_types": [{"wb_type": "none"}, t]}}
-    data = [[_cell(v, artifact) for v in row] for row in table.data]
+    rows = table.data
+    if len(rows) > table.MAX_ARTIFACT_ROWS:
+        warnings.warn(f"Table has {len(rows)} rows; the artifact copy keeps the first "
+                      f"{table.MAX_ARTIFACT_ROWS} (raise Table.MAX_ARTIFACT_ROWS to keep more)", stacklevel=3)
+        rows = rows[: table.MAX_ARTIFACT_ROWS]
+    data = [[_cell(v, artifact) for v in row] for row in rows]
     return {"_type": "table", "column_types": {"wb_type": "typedDict", "params": {"type_map": type_map}},
             "columns": table.columns, "data": data, "ncols": len(table.columns), "nrows": len(data)}
 

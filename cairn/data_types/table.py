@@ -14,7 +14,6 @@ wandb's run file does) and returns ``{"_type": "table-file", "path", "sha256", "
 from __future__ import annotations
 
 import datetime
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -70,8 +69,8 @@ class Table(base.Media):
             writes only the rows added since the previous log, as its own table file).
     """
 
-    MAX_ROWS = 10000
-    MAX_ARTIFACT_ROWS = 200000
+    MAX_ROWS = 10000  # rows in the table file a run logs
+    MAX_ARTIFACT_ROWS = 200000  # rows in an artifact's copy (more: a warning, then truncated)
     LOG_RUN_TABLE_ARTIFACT = True  # R6.9 part 2; set False to skip the artifact copy
     _log_type = "table"  # Artifact.add names the entry <name>.table.json
 
@@ -246,10 +245,12 @@ class Table(base.Media):
         rows = self.data
         if self.log_mode == "INCREMENTAL":
             rows = rows[self._logged_rows:]
-        if len(rows) > self.MAX_ARTIFACT_ROWS:
-            warnings.warn(f"Table has {len(rows)} rows; only the first {self.MAX_ARTIFACT_ROWS} are logged",
-                          stacklevel=3)
-            rows = rows[: self.MAX_ARTIFACT_ROWS]
+        if len(rows) > self.MAX_ROWS:
+            # as wandb: the run's copy holds at most MAX_ROWS rows; the artifact copy keeps more
+            from cairn.sdk.term import termwarn
+
+            termwarn(f"Truncating wandb.Table object to {self.MAX_ROWS} rows.")
+            rows = rows[: self.MAX_ROWS]
         body = {"columns": self.columns, "data": [[cell_json(v) for v in row] for row in rows]}
         stored = base.store_json(run, "table", key, body, ".table.json", summary)
         out = {"_type": "table-file", **stored, "ncols": len(self.columns), "nrows": len(rows)}

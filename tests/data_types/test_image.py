@@ -236,3 +236,10 @@ def test_image_copy_constructor_keeps_pixels(logged):
     a = np.full((3, 3), 9, np.uint8)
     d = _log_one(logged, wandb.Image(wandb.Image(a), caption="copy"))
     assert d["caption"] == "copy" and _pixels(logged, d).tolist() == a.tolist()
+
+
+def test_tensor_without_normalize_uses_array_rules(logged):
+    a = np.zeros((1, 2, 2), np.float32)
+    a[0, 0, 0] = 0.5
+    px = _pixels(logged, _log_one(logged, wandb.Image(_FakeTensor(a), normalize=False)))
+    assert px.tolist() == [[127, 0], [0, 0]]

@@ -126,3 +126,11 @@ def test_incremental_table_logs_only_new_rows(logged):
     assert logged.json_file(first["path"])["data"] == [[1]]
     assert logged.json_file(second["path"])["data"] == [[2], [3]]
     assert second["increment"] == {"start": 1, "end": 3}
+
+
+def test_run_table_file_truncated_to_max_rows(logged, monkeypatch):
+    monkeypatch.setattr(wandb.Table, "MAX_ROWS", 3)
+    logged.run.log({"t": wandb.Table(columns=["a"], data=[[i] for i in range(5)])})
+    logged.run.finish(quiet=True)
+    d = logged.rows()[0]["t"]
+    assert d["nrows"] == 3 and logged.json_file(d["path"])["data"] == [[0], [1], [2]]
