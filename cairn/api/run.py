@@ -150,10 +150,25 @@ class Run:
 
     @property
     def system_metrics(self) -> dict:
-        """The latest value of each system metric."""
+        """The latest value of each system metric (``system.<name>`` keys, as wandb names them)."""
         out: dict = {}
-        for row in self._backend.system_metrics(self.id):
-            out.update(row)
+        for row in self._system_rows():
+            out.update({k: v for k, v in row.items() if k.startswith("system.")})
+        return out
+
+    def _system_rows(self) -> list[dict]:
+        """System samples as wandb's ``stream="system"`` rows: ``system.<name>`` values with
+        ``_timestamp`` and ``_runtime`` (seconds since the run was created)."""
+        t0 = self._attrs.get("created_ts")
+        out = []
+        for sample in self._backend.system_metrics(self.id):
+            row = {f"system.{k}": v for k, v in sample.items() if k != "_timestamp"}
+            ts = sample.get("_timestamp")
+            if ts is not None:
+                if t0 is not None:
+                    row["_runtime"] = max(0.0, ts - t0)
+                row["_timestamp"] = ts
+            out.append(row)
         return out
 
     # -- loading and editing ----------------------------------------------------------------
@@ -214,10 +229,11 @@ class Run:
             source = self._backend.history_rows(self.id, keys=pushed)
         elif stream == "system":
             self._backend.ingest([self.id])
-            source = iter(self._backend.system_metrics(self.id))
+            source = iter(self._system_rows())
         else:
             raise ValueError(f"stream must be 'default' or 'system', got {stream!r}")
-        rows = hist.sample(list(hist.select(source, keys, (x_axis,))), samples)
+        extra = (x_axis,) if stream == "default" else (x_axis, "_runtime", "_timestamp")
+        rows = hist.sample(list(hist.select(source, keys, extra)), samples)
         return hist.to_frame(rows) if pandas else rows
 
     def scan_history(self, keys: list[str] | None = None, page_size: int = 1000,

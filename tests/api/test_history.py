@@ -88,9 +88,25 @@ def test_history_unknown_stream_is_an_error(store, runs):
         store.api().run(runs["mixed"]).history(stream="gpu")
 
 
-def test_history_system_stream_returns_system_rows(store, runs):
-    rows = store.api().run(runs["mixed"]).history(stream="system", pandas=False)
-    assert isinstance(rows, list)  # stats were off for this run: no rows, but no error
+def test_history_system_stream_of_a_run_without_samples_is_empty(store, runs):
+    assert store.api().run(runs["mixed"]).history(stream="system", pandas=False) == []
+
+
+def test_history_system_stream_returns_system_rows(store):
+    import time
+
+    import cairn as wandb
+
+    run = wandb.init(dir=store.base, project="sys", reinit=True, settings={
+        "console": "off", "silent": True, "x_stats_sampling_interval": 0.05})
+    time.sleep(0.4)
+    run.finish(quiet=True)
+    api_run = store.api().run(run.id)
+    rows = api_run.history(stream="system", pandas=False)
+    assert rows and all("system.cpu" in r and r["_timestamp"] > 1e9 for r in rows)
+    assert "system.memory" in api_run.system_metrics
+    assert api_run.history(stream="system", keys=["system.cpu"], pandas=False)[0].keys() >= {
+        "system.cpu", "_timestamp"}
 
 
 def test_history_without_pandas_says_how_to_fix_it(store, runs, monkeypatch):
