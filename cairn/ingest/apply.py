@@ -176,13 +176,13 @@ def _history(st: RunState, p: Pending, raw: bytes, batch: list) -> None:
     if not batch:
         return
     t0, off = st.t0, st.rt_off
-    p.columns.add_batch(batch, st.schemas, t0, off)
-    steps = [r[1] for r in batch]
+    groups = p.columns.add_batch(batch, st.schemas, t0, off)
+    first, last = batch[0], batch[-1]
     p.rows.append(
         {
             "seq": st.next_seq("rows"),
-            "step_min": min(steps),
-            "step_max": max(steps),
+            "step_min": first[1],
+            "step_max": last[1],
             "count": len(batch),
             "t0": t0,
             "rt_off": off,
@@ -190,38 +190,39 @@ def _history(st: RunState, p: Pending, raw: bytes, batch: list) -> None:
         }
     )
     p.history_rows += len(batch)
-    last = batch[-1]
     st.last_step = last[1] if st.last_step is None else max(st.last_step, last[1])
     st.runtime = max(st.runtime, last[2] - t0 + off)
     _beat(st, last[2])
-    replay_summary(st.summary, batch, st.schemas, t0, off)
+    replay_summary(st.summary, batch, st.schemas, t0, off, groups)
 
 
-def replay_summary(s: SummaryState, batch: list, schemas: dict, t0: float, off: float) -> None:
+def replay_summary(
+    s: SummaryState, batch: list, schemas: dict, t0: float, off: float, groups: list | None = None
+) -> None:
     """Apply committed rows to the summary exactly as the SDK's ``Run._commit`` does.
 
     Without ``define_metric(summary=…)`` only the last row of each run of same-schema rows
     matters when none of its values is a dict (latest value wins; ``None`` removes), which keeps
-    the replay cheap for long runs; otherwise every row is applied.
+    the replay cheap for long runs; otherwise every row is applied. ``groups`` are those runs
+    as ``(start, end, has_dict)`` when the caller already knows them.
     """
-    if not s.defs.any_summary:
+    if s.defs.any_summary:
+        for r in batch:
+            _apply_row(s, schemas[r[0]], r, t0, off)
+        return
+    if groups is None:
+        groups = []
         i, n = 0, len(batch)
         while i < n:
-            sid = batch[i][0]
             j = i + 1
-            while j < n and batch[j][0] == sid:
+            while j < n and batch[j][0] == batch[i][0]:
                 j += 1
-            keys = schemas[sid]
-            group = batch[i:j]
-            if any(type(v) is dict for r in group for v in r[3:]):
-                for r in group:
-                    _apply_row(s, keys, r, t0, off)
-            else:
-                _apply_row(s, keys, group[-1], t0, off)
+            groups.append((i, j, any(type(v) is dict for r in batch[i:j] for v in r[3:])))
             i = j
-        return
-    for r in batch:
-        _apply_row(s, schemas[r[0]], r, t0, off)
+    for i, j, has_dict in groups:
+        keys = schemas[batch[i][0]]
+        for r in batch[i:j] if has_dict else batch[j - 1 : j]:
+            _apply_row(s, keys, r, t0, off)
 
 
 def _apply_row(s: SummaryState, keys: list, r: list, t0: float, off: float) -> None:

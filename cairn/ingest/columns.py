@@ -66,19 +66,24 @@ class Columns:
         self.stats: dict[str, list] = {}
         self.values = 0
 
-    def add_batch(self, batch: list, schemas: dict, t0: float, rt_off: float) -> None:
+    def add_batch(self, batch: list, schemas: dict, t0: float, rt_off: float) -> list:
+        """Add one HISTORY payload. Returns its runs of same-schema rows as
+        ``(start, end, has_dict)`` (``has_dict``: some value is a dict), for the summary replay."""
+        groups = []
         i, n = 0, len(batch)
         while i < n:
             sid = batch[i][0]
             j = i + 1
             while j < n and batch[j][0] == sid:
                 j += 1
-            self._add_group(batch[i:j], schemas[sid], t0, rt_off)
+            groups.append((i, j, self._add_group(batch[i:j], schemas[sid], t0, rt_off)))
             i = j
+        return groups
 
-    def _add_group(self, rows: list, keys: list, t0: float, rt_off: float) -> None:
-        steps = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-        times = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
+    def _add_group(self, rows: list, keys: list, t0: float, rt_off: float) -> bool:
+        cols = list(zip(*rows, strict=True))  # one C-level transpose: a tuple per column
+        steps = np.array(cols[1], dtype=np.int64)
+        times = np.array(cols[2], dtype=np.float64)
         rt = times - t0 + rt_off
         ts = times
         if "_timestamp" in keys:
@@ -87,15 +92,17 @@ class Columns:
             ts = np.array(
                 [r[col] if type(r[col]) in (int, float) else r[2] for r in rows], dtype=np.float64
             )
+        has_dict = False
         for c, key in enumerate(keys):
             if key in _DERIVED:
                 continue
-            col = [r[c + 3] for r in rows]
-            arr = np.array(col) if col else None
-            if arr is not None and arr.dtype.kind in "fiu" and arr.ndim == 1:
+            col = cols[c + 3]
+            arr = np.array(col)
+            if arr.dtype.kind in "fiu" and arr.ndim == 1:
                 self._numeric(key, steps, arr.astype(np.float64, copy=False), rt, ts)
             else:
-                self._slow(key, col, steps, rt, ts)
+                has_dict = self._slow(key, col, steps, rt, ts) or has_dict
+        return has_dict
 
     def _numeric(self, key: str, steps, vals, rt, ts) -> None:  # noqa: ANN001
         self.points.setdefault(key, []).append((steps, vals, rt, ts))
@@ -110,9 +117,12 @@ class Columns:
             st[1] += n
             st[3] = last
 
-    def _slow(self, key: str, col: list, steps, rt, ts) -> None:  # noqa: ANN001
+    def _slow(self, key: str, col: tuple, steps, rt, ts) -> bool:  # noqa: ANN001
         flat: dict[str, list] = {}
+        has_dict = False
         for i, v in enumerate(col):
+            if type(v) is dict:
+                has_dict = True
             _flatten(key, v, i, flat)
         for k, items in flat.items():
             idx = np.array([i for i, v in items if type(v) in (int, float)], dtype=np.int64)
@@ -128,6 +138,7 @@ class Columns:
                 int(steps[items[0][0]]),
                 int(steps[items[-1][0]]),
             )
+        return has_dict
 
 
 def _flatten(key: str, v: Any, i: int, out: dict) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Engine
 
 from cairn.ingest.run_ingest import IngestReport, ingest_run
@@ -36,21 +36,41 @@ def ingest(engine: Engine, root: str, run_ids: list[str] | None = None) -> Inges
     t = time.perf_counter()
     rep = IngestReport()
     ids = run_ids_on_disk(root) if run_ids is None else list(run_ids)
+    R = S.runs.c
+    with engine.connect() as conn:
+        known = {r.id: r for r in conn.execute(select(R.id, R.file_offset, R.state))}
     for rid in ids:
-        ingest_run(engine, root, rid, rep)
+        ingest_run(engine, root, rid, rep, known.get(rid))
     if run_ids is None:
-        _forget_missing(engine, set(ids))
+        _forget_missing(engine, set(ids), set(known))
+    if rep.runs_updated:
+        refresh_projects(engine)
     rep.seconds = time.perf_counter() - t
     return rep
 
 
-def _forget_missing(engine: Engine, present: set[str]) -> None:
-    from sqlalchemy import select
+def refresh_projects(engine: Engine) -> None:
+    """Recompute the projects table from the runs table (one aggregate query)."""
+    R = S.runs.c
+    q = select(
+        R.project, func.min(R.entity), func.min(R.created_at), func.max(R.heartbeat_at)
+    ).group_by(R.project)
+    with write(engine) as conn:
+        rows = conn.execute(q).all()
+        conn.execute(delete(S.projects))
+        if rows:
+            conn.execute(
+                insert(S.projects),
+                [
+                    {"name": p, "entity": e or "", "created_at": c, "updated_at": u}
+                    for p, e, c, u in rows
+                ],
+            )
 
+
+def _forget_missing(engine: Engine, present: set[str], indexed: set[str]) -> None:
     from cairn.ingest.sink import bump_rev, delete_run_rows
 
-    with engine.connect() as conn:
-        indexed = {x for (x,) in conn.execute(select(S.runs.c.id))}
     gone = indexed - present
     if gone:
         with write(engine) as conn:

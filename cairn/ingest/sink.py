@@ -51,7 +51,7 @@ def _append_points(conn: Connection, st: RunState, key: str, parts: list) -> Non
     seq = nchunks
     if nchunks:
         last = conn.execute(
-            select(C.count, C.steps, C.vals, C.times).where(
+            select(C.count, C.step_min, C.steps, C.vals, C.times).where(
                 C.run_id == rid, C.key == key, C.seq == nchunks - 1
             )
         ).first()
@@ -182,5 +182,5 @@ def delete_run_rows(conn: Connection, run_id: str) -> None:
 def bump_rev(conn: Connection) -> int:
     """Advance the global change counter; returns the new value (serialises writers on PG)."""
     c = S.counters.c
-    conn.execute(update(S.counters).where(c.name == "rev").values(value=c.value + 1))
-    return conn.execute(select(c.value).where(c.name == "rev")).scalar_one()
+    q = update(S.counters).where(c.name == "rev").values(value=c.value + 1).returning(c.value)
+    return conn.execute(q).scalar_one()

@@ -126,7 +126,7 @@ def _units(
             bl = ck.blocks_of(r)
             parts.append((r.seq, (bl[ck.COUNT], bl[ck.MIN], bl[ck.MAX], bl[ck.LAST], bl[b1])))
     if need_raw:
-        for r in _fetch(engine, rid, key, need_raw, ("seq", "steps", "vals", "times")):
+        for r in _fetch(engine, rid, key, need_raw, ("seq", "step_min", "count", "steps", "vals", "times")):
             cost["raw_chunks"] += 1
             steps, vals = ck.steps_of(r), ck.vals_of(r)
             rt, ts = ck.times_of(r)

@@ -70,14 +70,17 @@ def pack(steps: np.ndarray, vals: np.ndarray, rt: np.ndarray, ts: np.ndarray) ->
         "vmax": _num(vmax),
         "first": _num(vals[0]),
         "last": _num(vals[-1]),
-        "steps": steps.tobytes(),
+        # Dense steps (the usual case) are implied by step_min and count.
+        "steps": b"" if int(steps[-1]) - int(steps[0]) + 1 == len(steps) else steps.tobytes(),
         "vals": vals.tobytes(),
         "times": np.concatenate([rt, ts]).tobytes(),
         "blocks": block_stats(steps, vals, rt, ts).astype("<f8").tobytes(),
     }
 
 
-def steps_of(row) -> np.ndarray:  # noqa: ANN001 - a result row with a ``steps`` column
+def steps_of(row) -> np.ndarray:  # noqa: ANN001 - a row with steps, step_min, count
+    if not row.steps:
+        return np.arange(row.step_min, row.step_min + row.count, dtype=np.int64)
     return np.frombuffer(row.steps, dtype="<i8")
 
 

@@ -50,6 +50,9 @@ def _sqlite_setup(engine: Engine) -> None:
         # Take transaction control from the driver so BEGIN IMMEDIATE is ours to issue.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
+        # Big pages keep history chunks (64 KiB blobs) on short overflow chains; only takes
+        # effect when the file is created, before WAL mode is set.
+        cur.execute("PRAGMA page_size=32768")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA synchronous=NORMAL")
@@ -68,8 +71,6 @@ def write(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         conn = conn.execution_options(cairn_write=True)
         with conn.begin():
-            if engine.dialect.name == "postgresql":
-                pass
             yield conn
 
 

@@ -72,6 +72,9 @@ def delete_run(engine: Engine, root: str, run_id: str) -> None:
     from cairn.ingest.sink import bump_rev, delete_run_rows
 
     shutil.rmtree(os.path.join(root, "runs", run_id), ignore_errors=True)
+    from cairn.ingest.ingest import refresh_projects
+
     with write(engine) as conn:
         delete_run_rows(conn, run_id)
         bump_rev(conn)
+    refresh_projects(engine)

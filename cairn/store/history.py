@@ -130,7 +130,7 @@ def series_arrays(
         ys = [ck.vals_of(r) for r in rs]
         xs = [ck.times_of(r)[0 if x_axis == "_runtime" else 1] for r in rs]
         return _cat(xs, np.float64), _cat(ys, np.float64)
-    rs = chunk_rows(engine, run_id, key, ("steps", "vals"))
+    rs = chunk_rows(engine, run_id, key, ("step_min", "count", "steps", "vals"))
     steps = _cat([ck.steps_of(r) for r in rs], np.int64)
     ys = _cat([ck.vals_of(r) for r in rs], np.float64)
     if x_axis == "_step":

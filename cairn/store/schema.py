@@ -125,10 +125,12 @@ history_chunks = Table(
     Column("vmax", Float),
     Column("first", Float),
     Column("last", Float),
-    Column("steps", LargeBinary, nullable=False),  # int64 little-endian
+    # Blob order matters on SQLite: reaching a column walks the overflow pages of the ones
+    # before it, so the small statistics come first and the rarely read times last.
+    Column("blocks", LargeBinary, nullable=False),  # float64 block statistics (cairn.store.chunks)
+    Column("steps", LargeBinary, nullable=False),  # int64 LE; empty when step_min..step_max dense
     Column("vals", LargeBinary, nullable=False),  # float64
     Column("times", LargeBinary, nullable=False),  # float64 runtime[count] then timestamp[count]
-    Column("blocks", LargeBinary, nullable=False),  # float64 block statistics (cairn.store.chunks)
 )
 
 files = Table(

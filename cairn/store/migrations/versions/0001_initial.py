@@ -68,10 +68,10 @@ def upgrade() -> None:
         sa.Column("vmax", sa.Float(), nullable=True),
         sa.Column("first", sa.Float(), nullable=True),
         sa.Column("last", sa.Float(), nullable=True),
+        sa.Column("blocks", sa.LargeBinary(), nullable=False),
         sa.Column("steps", sa.LargeBinary(), nullable=False),
         sa.Column("vals", sa.LargeBinary(), nullable=False),
         sa.Column("times", sa.LargeBinary(), nullable=False),
-        sa.Column("blocks", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("run_id", "key", "seq"),
     )
     op.create_table(
