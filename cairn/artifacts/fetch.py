@@ -18,7 +18,7 @@ from typing import Any
 
 from cairn.artifacts import refs
 from cairn.artifacts.errors import ArtifactCorruptError
-from cairn.artifacts.manifest import READ, Entry, hash_file
+from cairn.artifacts.manifest import READ, Entry, hash_file, write_sparse
 from cairn.store import blobs
 
 
@@ -70,7 +70,8 @@ def _copy_checked(art: Any, entry: Entry, tmp: str) -> None:
     with open(src, "rb") as f, open(tmp, "wb") as out:
         while chunk := f.read(READ):
             sha.update(chunk)
-            out.write(chunk)
+            write_sparse(out, chunk)
+        out.truncate()
     if sha.hexdigest() != entry.sha256:
         raise ArtifactCorruptError(
             f"{entry.path!r} in artifact {art.name}: stored bytes do not match the manifest "

@@ -20,7 +20,18 @@ from typing import Any
 from cairn.store import blobs
 
 READ = 4 << 20
+_ZEROS = bytes(READ)
 _pool: ThreadPoolExecutor | None = None
+
+
+def write_sparse(out: Any, chunk: bytes) -> None:
+    """Write ``chunk`` to ``out``, seeking over all-zero chunks instead of writing them (as
+    ``cp --sparse=auto`` does), so sparse or zero-filled files stay cheap to copy. The caller
+    must ``out.truncate()`` at the end so a trailing hole still has the right length."""
+    if len(chunk) == READ and chunk == _ZEROS:
+        out.seek(READ, 1)
+    else:
+        out.write(chunk)
 
 
 @dataclass
@@ -127,7 +138,7 @@ def _hash_stream(f: Any, first: bytes, out: Any = None) -> blobs.BlobInfo:
         fut = _pool.submit(md5.update, chunk)
         sha.update(chunk)
         if out is not None:
-            out.write(chunk)
+            write_sparse(out, chunk)
         size += len(chunk)
         fut.result()
         chunk = f.read(READ)
@@ -183,6 +194,7 @@ def _tee_into_store(root: str, f: Any, first: bytes) -> blobs.BlobInfo:
     try:
         with os.fdopen(fd, "wb") as out:
             info = _hash_stream(f, first, out)
+            out.truncate()
         dest = blobs.blob_path(root, info.sha256)
         if os.path.exists(dest):
             os.unlink(tmp)

@@ -71,3 +71,12 @@ def test_referenced_blobs_cover_every_entry(populated):
 
 def test_registries_empty_without_links(populated):
     assert query.registries(populated) == []
+
+
+def test_cairn_api_delegates_here(populated):
+    import cairn
+
+    api = cairn.Api(root=populated)
+    assert api.artifact("p/ds:v0").version == "v0"
+    assert api.artifact_exists("p/m:latest")
+    assert [a.version for a in api.artifact_versions("dataset", "p/ds")] == ["v0", "v1"]
