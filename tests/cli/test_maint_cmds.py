@@ -95,3 +95,26 @@ def test_cli_registers_server_and_ui_when_present(root):
     except ImportError:
         return
     assert {"server", "ui"} <= set(cli.commands)
+
+
+def test_gc_crashed_deletes_runs_whose_process_died(root):
+    import subprocess
+    import sys
+
+    script = (
+        "import os, time, cairn\n"
+        f"r = cairn.init(dir={root.base!r}, project='proj', settings={{'silent': True, "
+        "'console': 'off', 'x_disable_stats': True})\n"
+        "r.log({'x': 1})\n"
+        "time.sleep(0.3)\n"
+        "print(r.id, flush=True)\n"
+        "os._exit(0)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=60)
+    dead = out.stdout.split()[-1]
+    ok = root.log_run(name="ok")
+    assert cairn.Api(root=root.path).run(dead).state == "crashed"
+    res = root.invoke("gc", "--crashed", "--yes")
+    assert res.exit_code == 0 and dead in res.output
+    assert [r.id for r in cairn.Api(root=root.path).runs()] == [ok]
