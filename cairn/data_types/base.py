@@ -65,9 +65,23 @@ def store_bytes(run: Any, subdir: str, key: str, data: bytes, ext: str, summary:
     """
     if is_artifact(run):
         return _store_in_artifact(run, subdir, data, ext)
-    info = blobs.put_bytes(run._root, data)
-    rel = name or media_name(subdir, key, step_label(run, summary), info.sha256, ext)
-    _place(run, rel, info.sha256)
+    try:
+        info = blobs.put_bytes(run._root, data)
+        rel = name or media_name(subdir, key, step_label(run, summary), info.sha256, ext)
+        _place(run, rel, info.sha256)
+    except OSError as e:
+        # A full or read-only disk must not stop training: the row keeps the descriptor, the
+        # file is missing, and no FILES record claims it.
+        import hashlib
+
+        sha = hashlib.sha256(data).hexdigest()
+        rel = name or media_name(subdir, key, step_label(run, summary), sha, ext)
+        if not run.__dict__.get("_media_io_warned"):
+            run.__dict__["_media_io_warned"] = True
+            from cairn.sdk.term import termwarn
+
+            termwarn(f"could not store media file {rel}: {e}")
+        return {"path": rel, "sha256": sha, "size": len(data)}
     seen = run.__dict__.setdefault("_media_recorded", set())
     if rel in seen:  # the same file logged twice in one step: one FILES record is enough
         return {"path": rel, "sha256": info.sha256, "size": info.size}

@@ -143,3 +143,15 @@ def test_pyplot_module_logged_as_its_current_figure(logged):
     plt.close("all")
     logged.run.finish(quiet=True)
     assert logged.rows()[0]["chart"]["_type"] == "image-file"
+
+
+def test_disk_error_warns_and_keeps_the_row(logged, monkeypatch):
+    def full(root, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(blobs, "put_bytes", full)
+    logged.run.log({"img": wandb.Image(IMG), "x": 1})
+    logged.run.finish(quiet=True)
+    row = logged.rows()[0]
+    assert row["x"] == 1 and row["img"]["_type"] == "image-file"
+    assert logged.files_records() == []
