@@ -244,6 +244,8 @@ class Run:
         ``ValueError`` for a bad ``keys``. Cost: proportional to the rows in range.
         """
         keys = hist.check_keys(keys)
+        if not isinstance(page_size, int) or page_size < 1:
+            raise ValueError(f"page_size must be a positive integer, got {page_size!r}")
         self._backend.ingest([self.id])
         lo = 0 if min_step is None else min_step
         last = self._backend.run(self.id).get("last_step")

@@ -46,6 +46,25 @@ class Runs:
         scope = {"entity": {"$in": [self.entity, ""]}}
         return {"$and": [self.filters, scope]} if self.filters else scope
 
+    def histories(self, samples: int = 500, keys: list[str] | None = None,
+                  x_axis: str = "_step", format: str = "default",
+                  stream: str = "default") -> Any:
+        """Every run's sampled history, each row tagged with its ``run_id`` (wandb's
+        ``Runs.histories``): a list of dicts (``format="default"``) or one pandas DataFrame
+        (``format="pandas"``). Raises ``ValueError`` for another format."""
+        if format not in ("default", "pandas"):
+            raise ValueError(f"format must be 'default' or 'pandas', got {format!r}")
+        rows = []
+        for run in self:
+            for row in run.history(samples=samples, keys=keys, x_axis=x_axis, pandas=False,
+                                   stream=stream):
+                rows.append({**row, "run_id": run.id})
+        if format == "pandas":
+            from cairn.api.history import to_frame
+
+            return to_frame(rows)
+        return rows
+
     def __len__(self) -> int:
         if self._total is None:
             self._page(0)

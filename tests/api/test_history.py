@@ -142,3 +142,16 @@ def test_scan_history_of_a_run_without_rows_is_empty(store):
     rid = store.log_run("hist-empty", [])
     assert list(store.api().run(rid).scan_history()) == []
     assert store.api().run(rid).history(pandas=False) == []
+
+
+def test_scan_history_page_size_must_be_positive(store, runs):
+    with pytest.raises(ValueError, match="page_size"):
+        store.api().run(runs["long"]).scan_history(page_size=0)
+
+
+def test_runs_histories_tags_rows_with_their_run(store, runs):
+    rows = store.api().runs("hist").histories(keys=["a"], format="default")
+    assert rows == [{"_step": 0, "a": 1, "run_id": runs["stepped"]},
+                    {"_step": 5, "a": 2, "run_id": runs["stepped"]}]
+    df = store.api().runs("hist").histories(samples=5, keys=["v"], format="pandas")
+    assert set(df["run_id"]) == {runs["long"]} and len(df) == 5
