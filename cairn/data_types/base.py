@@ -82,10 +82,15 @@ def store_bytes(run: Any, subdir: str, key: str, data: bytes, ext: str, summary:
 
             termwarn(f"could not store media file {rel}: {e}")
         return {"path": rel, "sha256": sha, "size": len(data)}
-    seen = run.__dict__.setdefault("_media_recorded", set())
-    if rel in seen:  # the same file logged twice in one step: one FILES record is enough
+    # The same file logged twice in one step (an image repeated in a list) needs one FILES
+    # record; names carry the step, so only the current step's names are remembered.
+    label = step_label(run, summary)
+    step_seen = run.__dict__.get("_media_recorded")
+    if step_seen is None or step_seen[0] != label:
+        step_seen = run.__dict__["_media_recorded"] = (label, set())
+    if rel in step_seen[1]:
         return {"path": rel, "sha256": info.sha256, "size": info.size}
-    seen.add(rel)
+    step_seen[1].add(rel)
     run._emit(fmt.FILES, {"files": [{"path": rel, "sha256": info.sha256, "size": info.size,
                                      "policy": "now", "type": "media"}]})
     return {"path": rel, "sha256": info.sha256, "size": info.size}
