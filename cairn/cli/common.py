@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,11 +22,18 @@ class CliContext:
     _api: Any = field(default=None, repr=False)
 
     def api(self) -> Any:
+        """The ``Api`` over the chosen root. Raises ``ClickException`` when there is no root
+        there (a read command should not create one) or its index cannot be opened."""
         if self._api is None:
             from cairn.api import Api
+            from cairn.sdk.init import resolve_root
 
+            root = os.path.abspath(self.root) if self.root else resolve_root()
+            if not os.path.isdir(root):
+                raise click.ClickException(f"no Cairn root at {root} (pass --root, or set "
+                                           "CAIRN_ROOT or CAIRN_DIR)")
             try:
-                self._api = Api(root=self.root, url=self.url)
+                self._api = Api(root=root, url=self.url)
             except CommError as e:
                 raise click.ClickException(str(e)) from e
         return self._api

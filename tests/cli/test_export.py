@@ -44,5 +44,6 @@ def test_export_parquet_round_trips(root, tmp_path):
 
 
 def test_export_unknown_run_fails_with_not_found(root):
+    root.log_run()
     res = root.invoke("export", "nope")
     assert res.exit_code != 0 and "not found" in res.output

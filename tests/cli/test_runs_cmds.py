@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
 from click.testing import CliRunner
 
 from cairn.cli.main import cli
@@ -28,8 +31,36 @@ def test_ls_state_option_filters(root):
 
 
 def test_ls_of_an_empty_root_says_zero_runs(root):
+    os.makedirs(root.path)
     res = root.invoke("ls")
     assert res.exit_code == 0 and "0 runs" in res.output
+
+
+def test_ls_without_a_root_fails_and_creates_nothing(root):
+    res = root.invoke("ls")
+    assert res.exit_code == 1 and "no Cairn root" in res.output
+    assert not os.path.exists(root.path)
+
+
+def test_ls_reads_an_index_in_postgresql(root):
+    import uuid
+
+    import psycopg
+
+    admin = os.environ.get("CAIRN_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+    db = f"cairn_cli_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as c:
+            c.execute(f'CREATE DATABASE "{db}"')
+    except Exception as e:
+        pytest.skip(f"PostgreSQL not reachable: {e}")
+    try:
+        rid = root.log_run(name="in-pg")
+        res = root.invoke("--index-url", f"postgresql+psycopg://postgres@127.0.0.1:5432/{db}", "ls")
+        assert res.exit_code == 0 and rid in res.output and "in-pg" in res.output
+    finally:
+        with psycopg.connect(admin, autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
 def test_root_defaults_to_where_cairn_init_writes(root, monkeypatch):
