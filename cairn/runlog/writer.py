@@ -40,7 +40,7 @@ class RunWriter:
         self,
         path: str | os.PathLike,
         flush_interval: float = 0.05,
-        max_pending: int = 20000,
+        max_pending: int = 8192,
     ) -> None:
         self.path = os.fspath(path)
         new = not os.path.exists(self.path) or os.path.getsize(self.path) == 0

@@ -11,7 +11,7 @@ import os
 from typing import Any
 
 from cairn.runlog import format as fmt
-from cairn.runlog.reader import HistoryDecoder, read_records
+from cairn.runlog.reader import HistoryDecoder, read_records, rewinds
 from cairn.sdk.errors import UsageError
 from cairn.sdk.metrics import MetricDefs
 from cairn.sdk.summary_state import SummaryState
@@ -30,11 +30,16 @@ def replay(path: str, upto_step: float | None = None, keep_rows: bool = False) -
     last_step = -1
     runtime = 0.0
     final = None
+    cuts = rewinds(path)  # rows above a later rewind point are dead: skip them everywhere
     for rec in read_records(path):
         t, d = rec.type, rec.data
         if t == fmt.HISTORY:
+            later = [c for off, c in cuts if off > rec.offset]
+            limit = min(later) if later else None
+            if upto_step is not None:
+                limit = upto_step if limit is None else min(limit, upto_step)
             for row in dec.rows(d):
-                if upto_step is not None and row["_step"] > upto_step:
+                if limit is not None and row["_step"] > limit:
                     continue
                 last_step = max(last_step, row["_step"])
                 runtime = max(runtime, row["_runtime"])
@@ -48,10 +53,6 @@ def replay(path: str, upto_step: float | None = None, keep_rows: bool = False) -
         if t == fmt.RUN:
             info.update({k: d.get(k) for k in ("project", "name", "notes", "tags", "group", "job_type")})
             config.update(d.get("config") or {})
-            if d.get("rewind_to") is not None:
-                cut = d["rewind_to"]
-                rows = [r for r in rows if r["_step"] <= cut]
-                last_step = min(last_step, int(cut))
         elif t == fmt.RUN_UPDATE:
             info.update(d)
         elif t == fmt.CONFIG:

@@ -150,3 +150,20 @@ def test_r1_10_failed_fork_creates_no_run(isolated):
         init(id="child", fork_from="ghost?_step=1")
     assert not os.path.exists(os.path.join(isolated, "runs", "child"))
     assert cairn.run is None
+
+
+def test_r1_10_rows_dropped_by_a_rewind_stay_out_of_a_later_resume(disk):
+    a = init(id="rw")
+    a.define_metric("i", summary="max")
+    for i in range(10):
+        a.log({"i": i})
+    a.finish()
+    b = init(resume_from="rw?_step=4")
+    b.log({"i": 5})
+    b.finish()
+    replayed = replay(disk.path("rw"))  # the state rebuilt from rows, not the final record
+    assert replayed["state"].latest["i"] == {"max": 5} and replayed["next_step"] == 6
+    c = init(id="rw", resume="allow")
+    assert c.step == 6 and c.summary["i"] == {"max": 5}
+    c.finish()
+    assert disk.steps("rw") == [0, 1, 2, 3, 4, 5]
