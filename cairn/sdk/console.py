@@ -68,7 +68,7 @@ class ConsoleCapture:
     def __init__(self, run: Any, interval: float = 1.0) -> None:
         self._run = run
         self._interval = interval
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # reentrant: a signal handler may print mid-write
         self._partial = {"stdout": "", "stderr": ""}
         self._lines: list[tuple[str, float, str]] = []
         self._log_path = os.path.join(run.dir, "output.log")
