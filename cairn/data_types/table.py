@@ -6,7 +6,8 @@ dict, array, or a media class); a later value of another kind raises ``TypeError
 
 Logging a table under key K writes ``media/table/<K>_<step>_<sha256[:20]>.table.json`` =
 ``{"columns": [...], "data": [...]}`` with media cells replaced by their class name (as
-wandb's run file does) and returns ``{"_type": "table-file", "path", "sha256", "size",
+wandb's run file does; Cairn adds ``"media_cells": [[row, col, descriptor], ...]`` with the
+cells' own media files, so the UI can show them) and returns ``{"_type": "table-file", "path", "sha256", "size",
 "ncols", "nrows"}``; the ``run_table`` artifact copy of R6.9 is logged too
 (:mod:`cairn.data_types.run_table`), except for ``INCREMENTAL`` tables.
 """
@@ -251,7 +252,10 @@ class Table(base.Media):
 
             termwarn(f"Truncating wandb.Table object to {self.MAX_ROWS} rows.")
             rows = rows[: self.MAX_ROWS]
-        body = {"columns": self.columns, "data": [[cell_json(v) for v in row] for row in rows]}
+        body: dict[str, Any] = {"columns": self.columns, "data": [[cell_json(v) for v in row] for row in rows]}
+        cells = _media_cells(rows, run, key, summary)
+        if cells:
+            body["media_cells"] = cells
         stored = base.store_json(run, "table", key, body, ".table.json", summary)
         out = {"_type": "table-file", **stored, "ncols": len(self.columns), "nrows": len(rows)}
         if self.log_mode == "INCREMENTAL":
@@ -262,6 +266,21 @@ class Table(base.Media):
 
             log_run_table(run, key, self)
         return out
+
+
+def _media_cells(rows: list, run: Any, key: str, summary: bool) -> list:
+    """``[[row, col, descriptor], ...]`` for media cells, their files stored like logged media.
+
+    A Cairn addition to wandb's ``{"columns", "data"}`` (whose media cells are only class
+    names), so the UI can show a table's images; readers that know only wandb's keys are
+    unaffected.
+    """
+    out = []
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if getattr(v, "_cairn_media", False):
+                out.append([r, c, v.to_json(run, key, summary=summary)])
+    return out
 
 
 def cell_json(v: Any) -> Any:

@@ -94,7 +94,11 @@ def test_logged_table_file_and_descriptor(logged):
     assert re.match(r"^media/table/tab_0_[0-9a-f]{20}\.table\.json$", d["path"])
     assert (d["_type"], d["ncols"], d["nrows"]) == ("table-file", 3, 2)
     logged.check_descriptor(d)
-    assert logged.json_file(d["path"]) == {"columns": ["n", "s", "img"], "data": [[1, "a", "Image"], [2, None, None]]}
+    body = logged.json_file(d["path"])
+    assert (body["columns"], body["data"]) == (["n", "s", "img"], [[1, "a", "Image"], [2, None, None]])
+    [[r, c, img]] = body["media_cells"]  # Cairn's addition: the cell's own media file
+    assert (r, c, img["_type"]) == (0, 2, "image-file") and img["path"].startswith("media/images/tab_0_")
+    logged.check_descriptor(img)
 
 
 def test_key_with_slash_creates_subfolders(logged):
