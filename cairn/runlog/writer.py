@@ -164,7 +164,7 @@ class RunWriter:
                             sid = len(schemas)
                             schemas[keys] = sid
                             out += fmt.frame(fmt.KEYS, fmt.pack({"schema": sid, "keys": list(keys)}))
-                        rows.append((sid, item[1], item[2], *row.values()))
+                        rows.append([sid, item[1], item[2], *row.values()])  # msgpack packs lists faster than tuples
                         if len(rows) >= _ROWS_PER_RECORD:
                             out += self._encode_rows(rows)
                             rows = []
