@@ -139,13 +139,21 @@ def _ffmpeg(frames: Any, fps: float, fmt: str) -> bytes:
     if frames.shape[-1] == 1:
         frames = frames.repeat(3, axis=-1)
     frames = frames[..., :3]
+    h, w = frames.shape[1:3]
+    if h % 2 or w % 2:  # 4:2:0 chroma needs even sizes: pad one black row/column
+        import numpy as np
+
+        frames = np.pad(frames, ((0, 0), (0, h % 2), (0, w % 2), (0, 0)))
     codec = {"mp4": "libx264", "webm": "libvpx", "ogg": "libtheora"}[fmt]
-    fd, path = tempfile.mkstemp(suffix="." + fmt)
+    # imageio picks its writer by file extension and knows no ".ogg": write ogg via ".mkv"
+    # with the container forced.
+    params = {"mp4": ["-pix_fmt", "yuv420p"], "webm": ["-b:v", "1M"], "ogg": ["-f", "ogg"]}[fmt]
+    fd, path = tempfile.mkstemp(suffix=".mkv" if fmt == "ogg" else "." + fmt)
     os.close(fd)
     try:
         # macro_block_size=1 keeps the exact frame size (no silent resize to multiples of 16).
-        imageio.mimwrite(path, list(frames), fps=fps, codec=codec, macro_block_size=1,
-                         ffmpeg_log_level="error", output_params=["-pix_fmt", "yuv420p"] if fmt == "mp4" else None)
+        imageio.mimwrite(path, list(frames), format="FFMPEG", fps=fps, codec=codec, macro_block_size=1,
+                         ffmpeg_log_level="error", output_params=params)
         with open(path, "rb") as f:
             return f.read()
     finally:

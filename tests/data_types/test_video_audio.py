@@ -64,12 +64,13 @@ def test_video_from_path_copied(logged, tmp_path):
     assert d["path"].endswith(".gif") and logged.file(d["path"]) == src.read_bytes()
 
 
-def test_video_mp4_with_imageio(logged):
+@pytest.mark.parametrize("fmt,magic", [("mp4", b"ftyp"), ("webm", b"\x1aE\xdf\xa3"), ("ogg", b"OggS")])
+def test_video_ffmpeg_formats_with_imageio(logged, fmt, magic):
     pytest.importorskip("imageio_ffmpeg")
-    logged.run.log({"vid": wandb.Video(_frames(t=4, h=16, w=16), format="mp4")})
+    logged.run.log({"vid": wandb.Video(_frames(t=4, h=15, w=16), format=fmt)})
     logged.run.finish(quiet=True)
     d = logged.rows()[0]["vid"]
-    assert d["path"].endswith(".mp4") and b"ftyp" in logged.check_descriptor(d)[:16]
+    assert d["path"].endswith("." + fmt) and magic in logged.check_descriptor(d)[:16]
 
 
 def test_video_list_is_videos_batch(logged):
