@@ -85,7 +85,11 @@ class Api:
         if key not in self._runs_cache:
             self._backend.ingest()
             runs = Runs(self, project, filters, order, per_page, entity=entity)
-            len(runs)  # validate filters/order now, in the caller's frame
+            try:
+                len(runs)  # validate filters/order now, in the caller's frame
+            except ValueError as e:
+                raise ValueError(f"invalid runs query (filters={filters!r}, order={order!r}): "
+                                 f"{e}") from e
             self._runs_cache[key] = runs
         return self._runs_cache[key]
 
@@ -94,11 +98,11 @@ class Api:
         ``entity/project/runs/run_id``).
 
         Raises ``CommError`` ("Could not find run …: not found") when no such run exists,
-        ``ValueError`` for a malformed path. Cost: one ingest and one lookup.
+        ``ValueError`` for a malformed path. Cost: ingesting this run's new bytes, one lookup.
         """
         entity, project, run_id = parse_run_path(path)
         project = project or self.settings.get("project")
-        self._backend.ingest()
+        self._backend.ingest([run_id])  # only this run's file: one stat when nothing is new
         try:
             attrs = self._backend.run(run_id, project)
         except CommError as e:

@@ -128,3 +128,13 @@ def test_entity_in_the_path_excludes_other_entities_runs(store, zoo):
     api = store.api()
     assert _ids(api.runs("team-a/teams")) == [mine]
     assert _ids(api.runs("teams")) == [mine, theirs]
+
+
+def test_order_by_config_value(store, zoo):
+    runs = store.api().runs("zoo", order="+config.lr")
+    assert _ids(runs) == [zoo["c"], zoo["b"], zoo["a"], zoo["d"], zoo["e"]]
+
+
+def test_malformed_order_is_a_value_error(store, zoo):
+    with pytest.raises(ValueError, match="order='sideways'.*sideways"):
+        store.api().runs("zoo", order="sideways")
