@@ -16,11 +16,12 @@ from cairn.data_types.histogram import Histogram
 from cairn.data_types.html import Html
 from cairn.data_types.image import Image
 from cairn.data_types.object3d import Molecule, Object3D
+from cairn.data_types.overlays import Classes
 from cairn.data_types.plotly import Plotly
 from cairn.data_types.table import Table
 from cairn.data_types.video import Video
 
 WBValue = Media
 
-__all__ = ["Audio", "Edge", "Graph", "Histogram", "Html", "Image", "Media", "Molecule", "Node",
+__all__ = ["Audio", "Classes", "Edge", "Graph", "Histogram", "Html", "Image", "Media", "Molecule", "Node",
            "Object3D", "Plotly", "Table", "Video", "WBValue", "from_json"]

@@ -163,3 +163,13 @@ def check_classes(classes: Any) -> list[dict]:
     ):
         raise TypeError("classes must be a list of {'id': int, 'name': str}")
     return [dict(c) for c in classes]
+
+
+class Classes:
+    """A class set for ``Image(classes=...)``: ``Classes([{"id": 1, "name": "cat"}, ...])``."""
+
+    def __init__(self, class_set: list[dict]) -> None:
+        self._class_set = check_classes(class_set)
+
+    def to_json(self, run: Any = None, key: str = "", summary: bool = False) -> dict:
+        return {"_type": "classes", "class_set": self._class_set}

@@ -243,3 +243,10 @@ def test_tensor_without_normalize_uses_array_rules(logged):
     a[0, 0, 0] = 0.5
     px = _pixels(logged, _log_one(logged, wandb.Image(_FakeTensor(a), normalize=False)))
     assert px.tolist() == [[127, 0], [0, 0]]
+
+
+def test_classes_object_accepted(logged):
+    from cairn.data_types import Classes
+
+    d = _log_one(logged, wandb.Image(np.zeros((2, 2)), classes=Classes([{"id": 0, "name": "bg"}])))
+    assert logged.json_file(d["classes"]["path"]) == {"class_set": [{"id": 0, "name": "bg"}]}
