@@ -8,6 +8,7 @@ is still being written shows its newest rows. Edits (``name``, ``notes``, ``tags
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,17 +61,20 @@ class Run:
 
     # -- attributes -------------------------------------------------------------------------
     def _load(self, attrs: dict) -> None:
-        self._attrs = dict(attrs)
+        # A deep copy: the backend may hand out its cached dicts, and edits to nested config or
+        # summary values must show up as differences in update().
+        attrs = copy.deepcopy(attrs)
+        self._attrs = attrs
         self.id: str = attrs["id"]
         self.name: str = attrs.get("name") or ""
         self.notes: str = attrs.get("notes") or ""
         self.tags: list[str] = list(attrs.get("tags") or [])
         self.group: str = attrs.get("group") or ""
         self.job_type: str = attrs.get("job_type") or ""
-        raw = dict(attrs.get("config") or {})
+        raw = copy.deepcopy(attrs.get("config") or {})
         self.rawconfig: dict = raw
         self.config: dict = {k: v for k, v in raw.items() if k not in INTERNAL_CONFIG_KEYS}
-        self.summary_metrics: dict = dict(attrs.get("summary") or {})
+        self.summary_metrics: dict = copy.deepcopy(attrs.get("summary") or {})
         self._summary = Summary(self.summary_metrics, self._persist_summary)
 
     @property

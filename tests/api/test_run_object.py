@@ -146,3 +146,11 @@ def test_config_key_removed_then_updated_is_gone(store):
     del r.config["drop"]
     r.update()
     assert store.api().run(rid).config == {"keep": 1}
+
+
+def test_nested_config_edit_persists(store):
+    rid = store.log_run("edits", [], config={"opt": {"name": "adam", "beta": 0.9}})
+    r = store.api().run(rid)
+    r.config["opt"]["name"] = "sgd"
+    r.update()
+    assert store.api().run(rid).config == {"opt": {"name": "sgd", "beta": 0.9}}
