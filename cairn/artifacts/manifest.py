@@ -132,7 +132,8 @@ def _hash_stream(f: Any, first: bytes, out: Any = None) -> blobs.BlobInfo:
     global _pool
     md5, sha, size = hashlib.md5(), hashlib.sha256(), 0
     if _pool is None:
-        _pool = ThreadPoolExecutor(1, thread_name_prefix="cairn-md5")
+        # one MD5 helper per core: add_dir hashes several big files at once
+        _pool = ThreadPoolExecutor(os.cpu_count() or 2, thread_name_prefix="cairn-md5")
     chunk = first
     while chunk:
         fut = _pool.submit(md5.update, chunk)
@@ -159,18 +160,15 @@ def hash_file(path: str) -> blobs.BlobInfo:
         return _hash_stream(f, first)
 
 
-BIG = 64 << 20
-
-
 def store_file(root: str, path: str, known: blobs.BlobInfo | None = None) -> blobs.BlobInfo:
     """Make sure the bytes of ``path`` are in ``root``'s blob store; return what was stored.
 
-    Files under 64 MiB are hashed first and copied only when the blob is missing, so re-logging
-    unchanged content reads each file once and writes nothing (the copy re-reads from the page
-    cache). Bigger files are hashed while being copied to a temporary blob in one pass, which
-    is then renamed into place or dropped if the blob exists. ``known`` skips hashing when the
-    blob is present. The returned info describes the stored bytes (if the file changed after
-    ``known`` was computed, it differs from ``known`` and the caller decides what that means).
+    One streamed pass: the bytes are hashed while being copied to a temporary blob, which is
+    renamed into place, or dropped when that blob already exists (re-logging unchanged content
+    writes nothing lasting). Files under 4 MiB are hashed in memory and written only when
+    missing. ``known`` skips all work when its blob is present. The returned info describes
+    the stored bytes (if the file changed after ``known`` was computed, it differs from
+    ``known`` and the caller decides what that means).
     """
     if known is not None and blobs.has_blob(root, known.sha256):
         return known
@@ -179,12 +177,23 @@ def store_file(root: str, path: str, known: blobs.BlobInfo | None = None) -> blo
         if len(first) < READ:
             info = _small(first)
             if not blobs.has_blob(root, info.sha256):
-                blobs.put_bytes(root, first)
+                _write_blob(root, info.sha256, first)
             return info
-        if os.fstat(f.fileno()).st_size < BIG:
-            info = _hash_stream(f, first)
-            return info if blobs.has_blob(root, info.sha256) else blobs.put_file(root, path)
         return _tee_into_store(root, f, first)
+
+
+def _write_blob(root: str, sha256: str, data: bytes) -> None:
+    dest = blobs.blob_path(root, sha256)
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(dest))
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, dest)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 def _tee_into_store(root: str, f: Any, first: bytes) -> blobs.BlobInfo:
