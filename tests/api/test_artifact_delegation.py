@@ -42,3 +42,10 @@ def test_run_logged_and_used_artifacts(store, runs):
     api = store.api()
     assert [a.type for a in api.run(producer).logged_artifacts()] == ["dataset"]
     assert [a.type for a in api.run(consumer).used_artifacts()] == ["dataset"]
+
+
+def test_api_artifact_versions_and_collections(store, runs):
+    api = store.api()
+    assert len(api.artifact_versions("dataset", "arts/ds")) == 1
+    assert [c.name for c in api.artifact_collections("arts", "dataset")] == ["ds"]
+    assert api.artifact_types("arts") == ["dataset"]

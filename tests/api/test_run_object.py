@@ -46,6 +46,7 @@ def test_attributes_are_what_init_recorded(store, logged):
         "named", "named", "some notes", ["t1", "t2"], "grp", "train")
     assert r.project == "attrs" and r.entity == "" and r.path == ["", "attrs", logged]
     assert r.state == "finished" and r.lastHistoryStep == 1
+    assert isinstance(r.metadata, dict) and r.url.startswith("file://") and r.url.endswith(logged)
 
 
 def test_config_is_the_unwrapped_user_config(store, logged):
