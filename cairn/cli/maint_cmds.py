@@ -8,9 +8,9 @@ artifact refers to it. Nothing is deleted before the confirmation prompt (``--ye
 
 from __future__ import annotations
 
-import inspect
 import os
 import shutil
+import threading
 from typing import Any
 
 import click
@@ -26,20 +26,46 @@ from cairn.sdk.errors import CommError
 @click.pass_obj
 def reindex(ctx: CliContext) -> None:
     """Drop the index and rebuild it from the run files in the root."""
-    index = ctx.api().index
+    api = ctx.api()
+    total = _count_run_files(api.root)
     with Progress(TextColumn("reindexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=Console(stderr=True)) as bar:
-        task = bar.add_task("", total=None)
+                  console=Console(stderr=True)) as bar:
+        task = bar.add_task("", total=total)
+        report = _reindex_watching(api.index, lambda n: bar.update(task, completed=min(n, total)))
+        bar.update(task, completed=total)
+    click.echo(f"reindexed {api.root}: {_describe(report)}")
 
-        def on_progress(done: int, total: int, run_id: str = "") -> None:
-            bar.update(task, completed=done, total=total, description=run_id)
 
-        if "progress" in inspect.signature(index.reindex).parameters:
-            report = index.reindex(progress=on_progress)
-        else:  # an index without progress reporting: an indeterminate bar
-            report = index.reindex()
-        bar.update(task, completed=1, total=1, description="")
-    click.echo(f"reindexed {ctx.api().root}: {_describe(report)}")
+def _count_run_files(root: str) -> int:
+    runs = os.path.join(root, "runs")
+    try:
+        return sum(os.path.exists(os.path.join(runs, d, "run.cairn")) for d in os.listdir(runs))
+    except OSError:
+        return 0
+
+
+def _reindex_watching(index: Any, on_count: Any, every: float = 0.1) -> Any:
+    """Run ``index.reindex()`` in a worker thread while this one reports how many runs the
+    index holds so far (each run is committed on its own, so the count grows as it works)."""
+    out: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            out["report"] = index.reindex()
+        except BaseException as e:  # re-raised below, in the command's thread
+            out["error"] = e
+
+    worker = threading.Thread(target=work, name="cairn-reindex", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(every)
+        try:
+            on_count(index.runs(limit=0)[1])
+        except Exception:  # the tables are being rebuilt: skip this tick
+            pass
+    if "error" in out:
+        raise out["error"]
+    return out["report"]
 
 
 def _describe(report: Any) -> str:
