@@ -360,10 +360,15 @@ def restore(name: str, run_path: str | None = None, replace: bool = False, root:
 
 
 def on_finish(run: Any) -> None:
-    """At ``run.finish``: capture ``end`` files and the last state of ``live`` files."""
+    """At ``run.finish``: capture ``end`` files and the last state of ``live`` files. Never
+    raises: a file that cannot be captured is a warning, not a failed finish."""
     from cairn.artifacts import files
+    from cairn.sdk.term import termwarn
 
-    files.on_finish(run)
+    try:
+        files.on_finish(run)
+    except Exception as e:
+        termwarn(f"could not capture saved files at finish: {e!r}")
 
 
 def save_unlogged(art: Artifact, project: str | None) -> None:

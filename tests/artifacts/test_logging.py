@@ -147,3 +147,22 @@ def test_two_processes_logging_at_once_get_distinct_versions(isolated, tmp_path)
     vs = store.versions(isolated, "p", "race")
     assert sorted(v["version"] for v in vs) == list(range(10))
     assert len({v["digest"] for v in vs}) == 10
+
+
+def test_two_processes_logging_same_content_make_one_version(isolated):
+    script = textwrap.dedent("""
+        import cairn
+        from cairn.artifacts import Artifact
+        r = cairn.init(project="p", settings={"console": "off", "x_disable_stats": True})
+        a = Artifact("same", "dataset")
+        with a.new_file("f.txt") as f:
+            f.write("identical")
+        print(r.log_artifact(a).version)
+        r.finish()
+    """)
+    env = {**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(os.path.dirname(__file__)))}
+    procs = [subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    outs = [p.communicate(60)[0].strip().splitlines()[-1] for p in procs]
+    assert outs == ["v0", "v0", "v0"]
+    assert len(store.versions(isolated, "p", "same")) == 1

@@ -156,3 +156,10 @@ def test_r8_6_restore_before_init_needs_run_path(isolated):
 
     with pytest.raises(ValueError, match="run_path required"):
         run_ops.restore("a.txt")
+
+
+def test_r8_5_end_file_deleted_before_finish_does_not_break_finish(run, tree, isolated):
+    run.save("these/are/myfiles/a.txt", policy="end")
+    os.unlink(tree / "these/are/myfiles/a.txt")
+    run.finish()
+    assert run._finished
