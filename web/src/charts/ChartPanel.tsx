@@ -1,7 +1,7 @@
 // One metric's chart: fetches bucketed history for the chart's runs (only once scrolled into
 // view), re-fetches when the x-axis, zoom range or live tick changes, and draws a LineChart.
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { api, type BucketResult } from "../lib/api";
+import { bucketsBatched, type BucketResult } from "../lib/api";
 import { LineChart } from "./LineChart";
 import { buildLines, type LineSpec } from "./series";
 import type { Smoothing } from "./smoothing";
@@ -41,7 +41,8 @@ export function ChartPanel(p: ChartPanelProps) {
     if (!visible || !runIds.length) return;
     let live = true;
     const width = box.current?.clientWidth || 600;
-    api.buckets({ run_ids: runIds, keys: [p.metric], buckets: Math.min(1000, Math.max(100, Math.round(width))), x_axis: xAxis,
+    // Bucket count follows the panel width (rounded so that panels of one grid share a batch).
+    bucketsBatched({ run_ids: runIds, keys: [p.metric], buckets: Math.min(1000, Math.max(100, Math.round(width / 100) * 100)), x_axis: xAxis,
       x_min: zoom ? zoom[0] : null, x_max: zoom ? zoom[1] : null })
       .then((r) => { if (live) { setData({ runs: r, xAxis }); setErr(null); } })
       .catch((e) => { if (live) setErr(String(e.message || e)); });

@@ -22,10 +22,16 @@ export function chartKeys(keys: MetricKey[]): string[] {
   return keys.filter((k) => k.kind === "number" && !k.key.startsWith("_")).map((k) => k.key);
 }
 
+/** The runs query of a workspace URL (also used to prefetch it before the first render). */
+export function workspaceQuery(route: Route): { project: string; filters: object | null; search: string; order: string; filterError: string } {
+  let filters: object | null = null, filterError = "";
+  try { filters = parseFilter(route.params.filter || ""); } catch (e) { filterError = String((e as Error).message); }
+  return { project: route.project, filters, search: route.params.search || "", order: route.params.order || "-created_at", filterError };
+}
+
 export function Workspace({ route }: { route: Route }) {
   const { project, params } = route;
-  const order = params.order || "-created_at";
-  const search = params.search || "";
+  const { order, search, filters, filterError } = workspaceQuery(route);
   const filterText = params.filter || "";
   const nCharts = Number(params.n || 10);
   const selected = useMemo(() => new Set(csv(params.sel)), [params.sel]);
@@ -35,8 +41,6 @@ export function Workspace({ route }: { route: Route }) {
   const settings = useMemo(() => ({ xAxis: params.x || "_step", smoothing: parseSmoothing(params.smooth), logY: params.log === "1", zoom }),
     [params.x, params.smooth, params.log, params.zoom]);
 
-  let filters: object | null = null, filterError = "";
-  try { filters = parseFilter(filterText); } catch (e) { filterError = String((e as Error).message); }
   const pager = useRuns(project, filters, search, order);
 
   const [hidden, setHidden] = useState<Set<string>>(() => new Set(loadJSON<string[]>(`cairn.hidden.${project}`, [])));

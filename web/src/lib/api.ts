@@ -26,7 +26,31 @@ export class ApiError extends Error {
   constructor(public status: number, message: string) { super(message); }
 }
 
-async function call<T>(path: string, init?: RequestInit): Promise<T> {
+// Requests started before the first render (see prefetch) wait here until a component asks for
+// exactly the same thing; each is handed out once, so later reads are always fresh.
+const prefetched = new Map<string, Promise<unknown>>();
+let prefetching = false;
+
+/** Run `fn`, whose API reads are started now and kept for the components that will ask. */
+export function prefetch(fn: () => void): void {
+  prefetching = true;
+  try { fn(); } catch { /* a prefetch is only a head start */ } finally { prefetching = false; }
+}
+
+function call<T>(path: string, init?: RequestInit): Promise<T> {
+  const key = `${init?.method || "GET"} ${path} ${init?.body || ""}`;
+  if (prefetching) {
+    const p = send<T>(path, init);
+    p.catch(() => undefined);
+    prefetched.set(key, p);
+    return p;
+  }
+  const early = prefetched.get(key);
+  if (early) { prefetched.delete(key); return early as Promise<T>; }
+  return send<T>(path, init);
+}
+
+async function send<T>(path: string, init?: RequestInit): Promise<T> {
   const res = await fetch("/api/v1" + path, init);
   const text = await res.text();
   let body: any = null;
@@ -73,6 +97,29 @@ export const api = {
     return res.text();
   },
 };
+
+// Charts ask for one key each; asks made in the same moment with the same runs, axis, range
+// and bucket count are merged into one request (one round trip, one index query).
+type Waiter = { keys: Set<string>; resolve: (r: BucketResult) => void; reject: (e: unknown) => void }[];
+const batches = new Map<string, Waiter>();
+
+export function bucketsBatched(b: BucketQuery): Promise<BucketResult> {
+  const group = JSON.stringify([b.run_ids, b.buckets, b.x_axis, b.x_min, b.x_max]);
+  return new Promise((resolve, reject) => {
+    let waiters = batches.get(group);
+    if (!waiters) {
+      waiters = [];
+      batches.set(group, waiters);
+      setTimeout(() => {
+        const ws = batches.get(group)!;
+        batches.delete(group);
+        const keys = [...new Set(ws.flatMap((w) => [...w.keys]))];
+        api.buckets({ ...b, keys }).then((r) => ws.forEach((w) => w.resolve(r)), (e) => ws.forEach((w) => w.reject(e)));
+      }, 0);
+    }
+    waiters.push({ keys: new Set(b.keys), resolve, reject });
+  });
+}
 
 export const fileUrl = (id: string, path: string, download = false): string =>
   `/api/v1/runs/${enc(id)}/files/${encPath(path)}${download ? "?download=1" : ""}`;
