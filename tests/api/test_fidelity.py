@@ -73,3 +73,8 @@ def test_overrides_project_is_the_default_for_short_paths(store):
     api = store.api(overrides={"project": "defaults"})
     assert [r.id for r in api.runs()] == [rid]
     assert api.run(rid).project == "defaults"
+
+
+def test_a_remote_base_url_is_refused_clearly(tmp_path):
+    with pytest.raises(wandb.CommError, match="local roots only"):
+        wandb.Api(overrides={"base_url": "https://api.example.com"}, root=tmp_path)
