@@ -198,13 +198,10 @@ for i in range(n):
 run.finish()
 path = glob.glob(os.path.join(tmp, "wandb", "offline-run-*", "run-*.wandb"))[0]
 from wandb.proto import wandb_internal_pb2 as pb
-from wandb.sdk.internal import datastore
+from log_throughput import wandb_payloads  # the LevelDB-log framing reader (wandb 0.31 ships none)
 def read():
-    ds = datastore.DataStore(); ds.open_for_scan(path); out = []
-    while True:
-        data = ds.scan_data()
-        if data is None:
-            break
+    out = []
+    for data in wandb_payloads(path):
         rec = pb.Record(); rec.ParseFromString(data)
         if rec.WhichOneof("record_type") == "history":
             for it in rec.history.item:
@@ -285,7 +282,7 @@ def main() -> None:
                             ("wandb", "wandb offline reader (.wandb scan)")):
             r = p[name]
             if "error" in r:
-                prow.append((label, r["error"], ""))
+                prow.append((label, r["error"][:60], ""))
             else:
                 prow.append((label, peers.fmt_num(r["full_ms"]),
                              peers.ratio(c["full_100k_ms"], r["full_ms"], higher_is_better=False)))

@@ -73,11 +73,21 @@ def ingest_run(
     Cost: O(new bytes) plus one rewrite of each touched key's last chunk.
     """
     try:
-        _ingest_run(engine, root, run_id, report, known)
-    except IntegrityError:
-        # Another process inserted the same new run first (PostgreSQL): its rows are in; one
-        # more pass applies whatever it did not.
-        _ingest_run(engine, root, run_id, report, _UNKNOWN)
+        try:
+            _ingest_run(engine, root, run_id, report, known)
+        except IntegrityError:
+            # Another process inserted the same new run first (PostgreSQL): its rows are in;
+            # one more pass applies whatever it did not.
+            _ingest_run(engine, root, run_id, report, _UNKNOWN)
+    except Exception as e:  # one bad run must not stop the others; its transaction rolled back
+        report.problems.append(
+            {
+                "run_id": run_id,
+                "path": run_path(root, run_id),
+                "offset": None,
+                "error": f"ingest failed: {e!r}"[:2000],
+            }
+        )
 
 
 def _ingest_run(engine: Engine, root: str, run_id: str, report: IngestReport, known: Any) -> None:

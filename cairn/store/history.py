@@ -136,8 +136,12 @@ def series_arrays(
     if x_axis == "_step":
         return steps, ys
     xsteps, xv = series_arrays(engine, run_id, x_axis)
-    _, i, j = np.intersect1d(steps, xsteps, assume_unique=True, return_indices=True)
-    return xv[j], ys[i]
+    if len(xsteps) == len(steps) and np.array_equal(xsteps, steps):
+        return xv, ys  # the usual case: the x key is in every row of the metric (step_sync)
+    # Both step arrays are sorted and unique: match them by binary search.
+    j = np.minimum(np.searchsorted(xsteps, steps), max(len(xsteps) - 1, 0))
+    hit = (xsteps[j] == steps) if len(xsteps) else np.zeros(len(steps), bool)
+    return xv[j[hit]], ys[hit]
 
 
 def _cat(parts: list, dtype: Any) -> np.ndarray:

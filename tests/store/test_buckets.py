@@ -106,3 +106,11 @@ def test_unknown_key_gives_empty_buckets(root, index):
     _write(root, "r", 10)
     index.ingest()
     assert index.history_buckets(["r"], ["nope"], buckets=5)["r"]["nope"]["x"] == []
+
+
+def test_series_over_another_key_keeps_only_steps_holding_both(root, index):
+    from .conftest import write_run
+
+    write_run(root, "r", [{"v": i, "e": i // 2} if i % 2 else {"v": i} for i in range(10)])
+    index.ingest()
+    assert index.series("r", "v", x_axis="e") == ([0.0, 1.0, 2.0, 3.0, 4.0], [1.0, 3.0, 5.0, 7.0, 9.0])
