@@ -126,7 +126,24 @@ def log_artifact(run: Any, artifact_or_path: Any, name: str | None = None, type:
     """
     art = _as_artifact(run, artifact_or_path, name, type)
     al = names.validate_aliases(list(names.validate_aliases(aliases, False)) + list(art._aliases))
+    if art._incremental and art._version is None:
+        _merge_latest(run, art)
     return _commit(run, art, al, tags, None)
+
+
+def _merge_latest(run: Any, art: Artifact) -> None:
+    """``incremental=True``: the new version is the latest one plus this artifact's entries."""
+    from cairn.sdk.errors import CommError
+
+    try:
+        rec = store.resolve(run._root, run.project, art._name, "latest")
+    except CommError:
+        return  # first version: nothing to build on
+    base = entries_from_manifest(rec["manifest"])
+    for e in base.values():
+        e.blob_root = run._root if e.sha256 else None
+        e._artifact = art
+    art._entries = {**base, **art._entries}
 
 
 def _dist_id(run: Any, distributed_id: str | None, what: str) -> str:

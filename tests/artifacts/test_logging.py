@@ -166,3 +166,11 @@ def test_two_processes_logging_same_content_make_one_version(isolated):
     outs = [p.communicate(60)[0].strip().splitlines()[-1] for p in procs]
     assert outs == ["v0", "v0", "v0"]
     assert len(store.versions(isolated, "p", "same")) == 1
+
+
+def test_incremental_artifact_builds_on_latest(run):
+    run.log_artifact(_art("1"))
+    inc = Artifact("ds", "dataset", incremental=True)
+    inc.add_file(write("extra.txt", "more"))
+    v1 = run.log_artifact(inc)
+    assert v1.version == "v1" and sorted(v1.manifest.entries) == ["extra.txt", "f.txt"]
