@@ -56,6 +56,8 @@ def _seed(root: str) -> dict:
             for s in range(STEPS):
                 run.log({"train/loss": loss(i, s), "train/acc": s / (STEPS - 1), "val/loss": 1 / (s + 1)})
             run.summary["best"] = 1.0 / (i + 1)
+            if i == 1:
+                run.alert(title="Loss <b>high</b>", text="check <script>x</script>", level="WARN")
             if i == 0:
                 img = np.zeros((16, 16, 3), dtype=np.uint8)
                 img[:, :8] = (255, 0, 0)

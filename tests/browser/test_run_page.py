@@ -21,6 +21,8 @@ def test_overview_shows_config_and_summary_and_screenshot(page, site):
     cfg = page.inner_text("[data-testid=config-table]")
     assert "lr" in cfg and "0.1" in cfg and "layers" in cfg
     assert "best" in page.inner_text("[data-testid=summary-table]")
+    alerts = page.wait_for_selector("[data-testid=alerts-table]")
+    assert "Loss <b>high</b> check <script>x</script>" in alerts.inner_text()
     page.screenshot(path=os.path.join(site.shots, "run-overview.png"), full_page=True)
 
 

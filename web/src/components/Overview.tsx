@@ -17,6 +17,20 @@ function KV({ title, data }: { title: string; data: Record<string, Json> | null 
   );
 }
 
+function Alerts({ runId }: { runId: string }) {
+  const [alerts, setAlerts] = useState<Record<string, Json>[]>([]);
+  useEffect(() => { api.alerts(runId).then(setAlerts).catch(() => setAlerts([])); }, [runId]);
+  if (!alerts.length) return null;
+  return (
+    <div class="alerts">
+      <h3>Alerts</h3>
+      <table class="plain" data-testid="alerts-table">
+        <tbody>{alerts.map((a) => <tr><td class={`level-${String(a.level).toLowerCase()}`}>{String(a.level ?? "")}</td><td>{fmtDate((a.time as number) ?? null)}</td><td><b>{String(a.title ?? "")}</b> {String(a.text ?? "")}</td></tr>)}</tbody>
+      </table>
+    </div>
+  );
+}
+
 export function Overview({ run, onSaved }: { run: Run; onSaved: (r: Run) => void }) {
   const [name, setName] = useState(run.name || "");
   const [tags, setTags] = useState((run.tags || []).join(", "));
@@ -47,6 +61,7 @@ export function Overview({ run, onSaved }: { run: Run; onSaved: (r: Run) => void
         <label>Notes <textarea name="run-notes" rows={3} value={notes} onInput={(e) => setNotes((e.target as HTMLTextAreaElement).value)} /></label>
         <button onClick={save}>Save</button> <span class="muted" data-testid="save-status">{status}</span>
       </div>
+      <Alerts runId={run.id} />
       <div class="kv-row">
         <KV title="Config" data={run.config} />
         <KV title="Summary" data={run.summary} />
