@@ -585,16 +585,25 @@ def report(results: dict[str, dict], args: argparse.Namespace) -> str:
         label = tool + (f" {res['version']}" if res.get("version") else "")
         rows.append([label] + [res.get(key) for _, key in COLUMNS[1:]])
     lines.append(peers.table([h for h, _ in COLUMNS], rows))
+    load = getattr(args, "loadavg", None)
+    if load:
+        lines.append(f"(machine: {os.cpu_count()} CPUs; 1-min load average {load[0]:.1f} at "
+                     f"start, {load[1]:.1f} at end: other work on the machine inflates times)")
     lines += errors
     notes = []
     for tool, res in results.items():
         if "error" in res:
             continue
         if res.get("steps", args.steps) < args.steps:
-            why = "--mlflow-steps" if tool == "mlflow" and not res.get("cut_short") else (
-                f"the {args.budget_s:.0f} s budget")
-            notes.append(f"{tool} ran {res['steps']:,} steps, not {args.steps:,} ({why}); "
-                         "its per-step figures are over those steps.")
+            runs = res.get("per_run", [res])
+            cut = sum(1 for r in runs if r.get("cut_short"))
+            why = []
+            if tool == "mlflow" and args.mlflow_steps < args.steps:
+                why.append(f"--mlflow-steps {args.mlflow_steps:,}")
+            if cut:
+                why.append(f"cut by the {args.budget_s:.0f} s budget in {cut} of {len(runs)} runs")
+            notes.append(f"{tool} ran {res['steps']:,} steps (median), not {args.steps:,} "
+                         f"({'; '.join(why)}); its per-step figures are over those steps.")
         if res.get("crash_error"):
             notes.append(f"{tool} kill test failed: {res['crash_error']}")
         elif res.get("helpers_killed"):
@@ -685,6 +694,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     results: dict[str, dict] = {}
+    load_start = os.getloadavg()[0]
     for tool in [t.strip() for t in args.tools.split(",") if t.strip()]:
         if tool not in ADAPTERS:
             results[tool] = {"error": "unknown tool"}
@@ -709,6 +719,7 @@ def main(argv: list[str] | None = None) -> int:
         results[tool] = res
         if "error" in res:
             print(f"  {tool} FAILED: {res['error']}", file=sys.stderr, flush=True)
+    args.loadavg = (load_start, os.getloadavg()[0])
     text = report(results, args)
     print(text)
     if args.json:
