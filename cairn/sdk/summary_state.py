@@ -11,7 +11,6 @@ explicit write wins until the key is logged again, and switches that key's aggre
 
 from __future__ import annotations
 
-import copy
 import math
 from typing import Any
 
@@ -101,6 +100,8 @@ class SummaryState:
 
     def snapshot(self) -> dict:
         """A deep copy of the summary as wandb shows it."""
+        import copy  # only at finish: keeps it off the import path of init
+
         return copy.deepcopy(self.latest)
 
 
