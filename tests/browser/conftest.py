@@ -62,6 +62,7 @@ def _seed(root: str) -> dict:
                 img = np.zeros((16, 16, 3), dtype=np.uint8)
                 img[:, :8] = (255, 0, 0)
                 run.log({"examples": wandb.Image(img, caption="half red")})
+                run.log({"page": wandb.Html("<p id=hi>hello from html</p><script>alert('html')</script>")})
                 pts = wandb.Table(columns=["x", "y"], data=[[k, k * k] for k in range(10)])
                 run.log({"squares": wandb.plot.line(pts, "x", "y", title="Squares")})
                 for s in range(3):

@@ -51,6 +51,15 @@ def test_media_panel_shows_the_logged_image(page, site):
     page.screenshot(path=os.path.join(site.shots, "run-media.png"), full_page=True)
 
 
+def test_html_media_runs_only_inside_a_sandboxed_frame(page, site):
+    open_run(page, site, site.ids["run-0"], "media")
+    el = page.wait_for_selector("[data-key=page] iframe.html-media")
+    assert el.get_attribute("sandbox") == "allow-scripts"
+    el.content_frame().wait_for_selector("#hi:has-text('hello from html')")
+    page.wait_for_timeout(200)
+    assert page.cairn_dialogs == []  # a sandbox without allow-modals cannot alert()
+
+
 def test_histogram_panel_steps_through_logged_histograms(page, site):
     open_run(page, site, site.ids["run-0"], "media")
     panel = page.wait_for_selector("[data-key=weights]")

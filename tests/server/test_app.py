@@ -80,3 +80,16 @@ def test_live_events_announce_a_new_run_and_its_data_is_ingested(tmp_path, monke
         conn.close()
     finally:
         srv.stop()
+
+
+def test_cli_registers_server_and_ui_bound_to_localhost_by_default():
+    from click.testing import CliRunner
+
+    from cairn.cli.server_cmds import COMMANDS, server_cmd, ui_cmd
+
+    assert [c.name for c in COMMANDS] == ["server", "ui"]
+    for cmd in (server_cmd, ui_cmd):
+        defaults = {p.name: p.default for p in cmd.params}
+        assert defaults["host"] == "127.0.0.1" and defaults["port"] == 8765
+        out = CliRunner().invoke(cmd, ["--help"]).output
+        assert "--root" in out and "--index-url" in out
