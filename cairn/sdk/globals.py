@@ -5,6 +5,7 @@ after a run (wandb-semantics R1.16), and the process-exit hooks that finish a ru
 from __future__ import annotations
 
 import atexit
+import os
 import sys
 from typing import Any
 
@@ -154,6 +155,9 @@ def _install_hooks() -> None:
 def _finish_all_at_exit() -> None:
     code = _exit_code[0] or 0
     for run in list(reversed(_active)):
+        owner = getattr(run, "_info", {}).get("pid")
+        if owner is not None and owner != os.getpid():
+            continue  # a forked child exiting: the run (and its writer thread) belong to the parent
         try:
             run.finish(exit_code=code, quiet=True)
         except Exception as e:  # never turn a clean exit into a traceback

@@ -234,3 +234,26 @@ def test_compat_names_resolve():
 def test_run_file_lives_under_root(run, isolated):
     run.finish()
     assert os.path.exists(reader.run_file(isolated, run.id))
+
+
+FORKING = textwrap.dedent("""
+    import os, sys
+    import cairn
+    run = cairn.init(project="p", id="parent", settings={"console": "off", "x_disable_stats": True})
+    run.log({"a": 1})
+    pid = os.fork()
+    if pid == 0:
+        sys.exit(7)  # the child's exit hooks must leave the parent's run alone
+    os.waitpid(pid, 0)
+    run.log({"a": 2})
+""")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_r8_3_forked_child_exit_does_not_finish_the_parents_run(tmp_path, isolated, disk):
+    script = tmp_path / "fork.py"
+    script.write_text(FORKING)
+    subprocess.run([sys.executable, str(script)], env={**os.environ, "CAIRN_ROOT": isolated},
+                   capture_output=True, timeout=60)
+    assert disk.exit_code("parent") == 0
+    assert [r["a"] for r in disk.rows("parent")] == [1, 2]
