@@ -29,21 +29,29 @@ class Api:
                  url: str | None = None) -> None:
         """Open the root's index (creating it on first use).
 
-        ``overrides`` may set ``entity``, ``project`` (defaults for paths that omit them) and
-        ``base_url``; ``timeout``/``api_key`` are accepted for compatibility. Raises
+        ``overrides`` may set ``entity``, ``project`` (defaults for paths that omit them; as in
+        wandb they default to ``CAIRN_``/``WANDB_ENTITY`` and ``CAIRN_``/``WANDB_PROJECT``) and
+        ``base_url`` (``WANDB_BASE_URL`` is deliberately ignored: it usually names wandb's
+        cloud). ``url`` defaults to ``CAIRN_INDEX_URL``, as for ``cairn server``.
+        ``timeout``/``api_key`` are accepted for compatibility. Raises
         ``CommError`` if the index cannot be opened, ``TypeError`` for non-dict ``overrides``.
         """
         from cairn.sdk.init import resolve_root
 
         if overrides is not None and not isinstance(overrides, dict):
             raise TypeError(f"overrides must be a dict, got {type(overrides).__name__}")
-        self.settings: dict = {"entity": None, "project": None, "base_url": None}
+        env = os.environ
+        self.settings: dict = {
+            "entity": env.get("CAIRN_ENTITY") or env.get("WANDB_ENTITY") or None,
+            "project": env.get("CAIRN_PROJECT") or env.get("WANDB_PROJECT") or None,
+            "base_url": None,
+        }
         self.settings.update(overrides or {})
         self.timeout = timeout
         self.api_key = api_key
         self.root = os.path.abspath(os.fspath(root)) if root is not None else resolve_root()
-        self.url = url
-        self._backend: Backend = open_backend(self.root, url, self.settings.get("base_url"))
+        self.url = url or os.environ.get("CAIRN_INDEX_URL") or None
+        self._backend: Backend = open_backend(self.root, self.url, self.settings.get("base_url"))
         self._runs_cache: dict[tuple, Runs] = {}
 
     @property
@@ -54,8 +62,7 @@ class Api:
     @property
     def default_entity(self) -> str:
         """``overrides["entity"]``, else ``CAIRN_ENTITY``/``WANDB_ENTITY``, else "" (local runs)."""
-        return (self.settings.get("entity") or os.environ.get("CAIRN_ENTITY")
-                or os.environ.get("WANDB_ENTITY") or "")
+        return self.settings.get("entity") or ""
 
     @property
     def viewer(self) -> dict:

@@ -33,7 +33,8 @@ class CliContext:
                 raise click.ClickException(f"no Cairn root at {root} (pass --root, or set "
                                            "CAIRN_ROOT or CAIRN_DIR)")
             try:
-                self._api = Api(root=root, url=self.url)
+                # no default project: a command without one means every project
+                self._api = Api(overrides={"project": None}, root=root, url=self.url)
             except CommError as e:
                 raise click.ClickException(str(e)) from e
         return self._api

@@ -78,3 +78,9 @@ def test_overrides_project_is_the_default_for_short_paths(store):
 def test_a_remote_base_url_is_refused_clearly(tmp_path):
     with pytest.raises(wandb.CommError, match="local roots only"):
         wandb.Api(overrides={"base_url": "https://api.example.com"}, root=tmp_path)
+
+
+def test_wandb_project_env_is_the_default_project(store, monkeypatch):
+    rid = store.log_run("from-env", [])
+    monkeypatch.setenv("WANDB_PROJECT", "from-env")
+    assert [r.id for r in store.api().runs()] == [rid]
