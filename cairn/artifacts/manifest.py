@@ -163,12 +163,14 @@ def hash_file(path: str) -> blobs.BlobInfo:
 def store_file(root: str, path: str, known: blobs.BlobInfo | None = None) -> blobs.BlobInfo:
     """Make sure the bytes of ``path`` are in ``root``'s blob store; return what was stored.
 
-    One streamed pass: the bytes are hashed while being copied to a temporary blob, which is
-    renamed into place, or dropped when that blob already exists (re-logging unchanged content
-    writes nothing lasting). Files under 4 MiB are hashed in memory and written only when
-    missing. ``known`` skips all work when its blob is present. The returned info describes
-    the stored bytes (if the file changed after ``known`` was computed, it differs from
-    ``known`` and the caller decides what that means).
+    Hash first (MD5 ‖ SHA-256, one read), copy only when the blob is missing: re-logging
+    unchanged content reads each file once and writes nothing. The copy re-checks SHA-256 while
+    writing a temporary blob (the second read usually comes from the page cache) and renames it
+    into place, so a blob's name always matches its bytes even if the file changes meanwhile
+    (then the copy is redone with both hashes). Files under 4 MiB are hashed in memory and
+    written from memory. ``known`` skips hashing when its blob is present. The returned info
+    describes the stored bytes (if the file changed after ``known`` was computed, it differs
+    from ``known`` and the caller decides what that means).
     """
     if known is not None and blobs.has_blob(root, known.sha256):
         return known
@@ -179,7 +181,11 @@ def store_file(root: str, path: str, known: blobs.BlobInfo | None = None) -> blo
             if not blobs.has_blob(root, info.sha256):
                 _write_blob(root, info.sha256, first)
             return info
-        return _tee_into_store(root, f, first)
+        info = known or _hash_stream(f, first)
+    if blobs.has_blob(root, info.sha256):
+        return info
+    with open(path, "rb") as f:
+        return _tee_into_store(root, f, f.read(READ), expect=info)
 
 
 def _write_blob(root: str, sha256: str, data: bytes) -> None:
@@ -196,13 +202,30 @@ def _write_blob(root: str, sha256: str, data: bytes) -> None:
         raise
 
 
-def _tee_into_store(root: str, f: Any, first: bytes) -> blobs.BlobInfo:
+def _tee_into_store(root: str, f: Any, first: bytes, expect: blobs.BlobInfo | None = None) -> blobs.BlobInfo:
+    """Copy ``first`` + the rest of ``f`` to a temporary blob while hashing, then rename it to
+    its address. With ``expect`` only SHA-256 is computed and must match, else the copy is
+    redone computing both hashes (the file changed since it was hashed)."""
     d = blobs.blobs_dir(root)
     os.makedirs(d, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
     try:
         with os.fdopen(fd, "wb") as out:
-            info = _hash_stream(f, first, out)
+            if expect is None:
+                info = _hash_stream(f, first, out)
+            else:
+                sha, size, chunk = hashlib.sha256(), 0, first
+                while chunk:
+                    sha.update(chunk)
+                    write_sparse(out, chunk)
+                    size += len(chunk)
+                    chunk = f.read(READ)
+                if sha.hexdigest() != expect.sha256 or size != expect.size:
+                    out.close()
+                    os.unlink(tmp)
+                    f.seek(0)
+                    return _tee_into_store(root, f, f.read(READ))
+                info = expect
             out.truncate()
         dest = blobs.blob_path(root, info.sha256)
         if os.path.exists(dest):

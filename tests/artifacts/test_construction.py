@@ -178,3 +178,17 @@ def _log_and_download(art):
     r = new_run()
     r.log_artifact(art)
     return art.download()
+
+
+def test_store_file_blob_name_always_matches_bytes(isolated):
+    """If a file changed after it was hashed, the stored blob is named by what was copied."""
+    from cairn.artifacts.manifest import READ, hash_file, store_file
+    from cairn.store import blobs
+
+    path = write("big.bin", b"a" * (READ + 10))
+    stale = hash_file(path)
+    write(path, b"b" * (READ + 10))
+    got = store_file(isolated, path, known=stale)
+    assert got == hash_file(path)
+    assert hashlib.sha256(open(blobs.blob_path(isolated, got.sha256), "rb").read()).hexdigest() == got.sha256
+    assert not blobs.has_blob(isolated, stale.sha256)
