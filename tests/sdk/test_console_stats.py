@@ -110,3 +110,16 @@ def test_gpu_values_parse_nvidia_smi_output(tmp_path, monkeypatch):
 def test_gpu_values_empty_without_nvidia_smi(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     assert sysstats.gpu_values() == {}
+
+
+def test_console_and_stats_switched_off_by_environment(disk, monkeypatch):
+    monkeypatch.setenv("WANDB_CONSOLE", "off")
+    monkeypatch.setenv("CAIRN_X_DISABLE_STATS", "true")
+    monkeypatch.setenv("CAIRN_X_STATS_SAMPLING_INTERVAL", "0.05")
+    before = sys.stdout
+    run = cairn.init(project="p")
+    assert sys.stdout is before
+    print("not captured")
+    time.sleep(0.3)
+    run.finish()
+    assert disk.records(run, fmt.OUTPUT) == [] and disk.records(run, fmt.STATS) == []
