@@ -65,7 +65,12 @@ class RunExtras:
         # and fails outright inside an atexit hook (its thread pool registers at import).
         ops = sys.modules.get("cairn.artifacts.run_ops")
         if ops is not None:
-            ops.on_finish(self)
+            try:
+                ops.on_finish(self)
+            except Exception as e:  # files failing to finalize must not leave the run open
+                from cairn.sdk.term import termwarn
+
+                termwarn(f"run {self.id}: finishing saved files/artifacts failed: {e!r}")
 
     # -- alerts / state ---------------------------------------------------------------
     @_active("alert")
