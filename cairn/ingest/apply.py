@@ -176,7 +176,7 @@ def _history(st: RunState, p: Pending, raw: bytes, batch: list) -> None:
     if not batch:
         return
     t0, off = st.t0, st.rt_off
-    groups = p.columns.add_batch(batch, st.schemas, t0, off)
+    groups = p.columns.add_batch(batch, st.schemas, t0, off, st.defs)
     first, last = batch[0], batch[-1]
     p.rows.append(
         {

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from cairn.sdk.metrics import MetricDefs
+
 _MEDIA = frozenset(
     (
         "image-file",
@@ -56,8 +58,8 @@ def kind_of(v: Any) -> str:
 class Columns:
     """Accumulates the numeric points and key statistics of the batches it is fed.
 
-    ``points[key]`` is a list of ``(steps, values, runtime, timestamp)`` numpy arrays in step
-    order; ``stats[key]`` is ``[kind, count, first_step, last_step]`` for every key seen
+    ``points[key]`` is a list of ``(steps, values, runtime, timestamp, xs, xkey)`` in step order
+    (``xs``/``xkey``: the key's step-metric values and name, or None); ``stats[key]`` is ``[kind, count, first_step, last_step]`` for every key seen
     (numeric or not, ``None`` values not counted).
     """
 
@@ -66,9 +68,14 @@ class Columns:
         self.stats: dict[str, list] = {}
         self.values = 0
 
-    def add_batch(self, batch: list, schemas: dict, t0: float, rt_off: float) -> list:
+    def add_batch(
+        self, batch: list, schemas: dict, t0: float, rt_off: float, defs: MetricDefs | None = None
+    ) -> list:
         """Add one HISTORY payload. Returns its runs of same-schema rows as
-        ``(start, end, has_dict)`` (``has_dict``: some value is a dict), for the summary replay."""
+        ``(start, end, has_dict)`` (``has_dict``: some value is a dict), for the summary replay.
+
+        With ``defs``, a key with a ``step_metric`` also gets that metric's value from each of
+        its rows (NaN where the row lacks a number for it), for bucketed views over it."""
         groups = []
         i, n = 0, len(batch)
         while i < n:
@@ -76,11 +83,13 @@ class Columns:
             j = i + 1
             while j < n and batch[j][0] == sid:
                 j += 1
-            groups.append((i, j, self._add_group(batch[i:j], schemas[sid], t0, rt_off)))
+            groups.append((i, j, self._add_group(batch[i:j], schemas[sid], t0, rt_off, defs)))
             i = j
         return groups
 
-    def _add_group(self, rows: list, keys: list, t0: float, rt_off: float) -> bool:
+    def _add_group(
+        self, rows: list, keys: list, t0: float, rt_off: float, defs: MetricDefs | None
+    ) -> bool:
         cols = list(zip(*rows, strict=True))  # one C-level transpose: a tuple per column
         steps = np.array(cols[1], dtype=np.int64)
         times = np.array(cols[2], dtype=np.float64)
@@ -93,19 +102,51 @@ class Columns:
                 [r[col] if type(r[col]) in (int, float) else r[2] for r in rows], dtype=np.float64
             )
         has_dict = False
+        xcols: dict[str, np.ndarray] = {}
         for c, key in enumerate(keys):
             if key in _DERIVED:
                 continue
             col = cols[c + 3]
             arr = np.array(col)
             if arr.dtype.kind in "fiu" and arr.ndim == 1:
-                self._numeric(key, steps, arr.astype(np.float64, copy=False), rt, ts)
+                self._numeric(
+                    key,
+                    steps,
+                    arr.astype(np.float64, copy=False),
+                    rt,
+                    ts,
+                    self._x_for(key, keys, cols, defs, xcols),
+                )
             else:
-                has_dict = self._slow(key, col, steps, rt, ts) or has_dict
+                has_dict = self._slow(key, col, steps, rt, ts, keys, cols, defs, xcols) or has_dict
         return has_dict
 
-    def _numeric(self, key: str, steps, vals, rt, ts) -> None:  # noqa: ANN001
-        self.points.setdefault(key, []).append((steps, vals, rt, ts))
+    @staticmethod
+    def _x_for(
+        key: str, keys: list, cols: list, defs: MetricDefs | None, cache: dict
+    ) -> tuple[np.ndarray, str] | None:
+        """``(values, name)`` of ``key``'s step metric in these rows, or None."""
+        if defs is None or not defs.any_step:
+            return None
+        d = defs.resolve(key)
+        sm = d.get("step_metric") if d else None
+        if not sm or sm == key:
+            return None
+        xs = cache.get(sm)
+        if xs is None:
+            if sm in keys:
+                col = cols[keys.index(sm) + 3]
+                xs = np.array(
+                    [v if type(v) in (int, float) else np.nan for v in col], dtype=np.float64
+                )
+            else:
+                xs = np.full(len(cols[1]), np.nan)
+            cache[sm] = xs
+        return xs, sm
+
+    def _numeric(self, key: str, steps, vals, rt, ts, x=None) -> None:  # noqa: ANN001
+        xs, xkey = x if x is not None else (None, None)
+        self.points.setdefault(key, []).append((steps, vals, rt, ts, xs, xkey))
         self._count(key, "number", len(vals), int(steps[0]), int(steps[-1]))
         self.values += len(vals)
 
@@ -117,7 +158,7 @@ class Columns:
             st[1] += n
             st[3] = last
 
-    def _slow(self, key: str, col: tuple, steps, rt, ts) -> bool:  # noqa: ANN001
+    def _slow(self, key: str, col: tuple, steps, rt, ts, keys, cols, defs, xcols) -> bool:  # noqa: ANN001
         flat: dict[str, list] = {}
         has_dict = False
         for i, v in enumerate(col):
@@ -128,7 +169,9 @@ class Columns:
             idx = np.array([i for i, v in items if type(v) in (int, float)], dtype=np.int64)
             if len(idx):
                 vals = np.array([v for _, v in items if type(v) in (int, float)], dtype=np.float64)
-                self.points.setdefault(k, []).append((steps[idx], vals, rt[idx], ts[idx]))
+                x = self._x_for(k, keys, cols, defs, xcols)
+                xs, xkey = (x[0][idx], x[1]) if x is not None else (None, None)
+                self.points.setdefault(k, []).append((steps[idx], vals, rt[idx], ts[idx], xs, xkey))
                 self.values += len(idx)
             kinds = [kind_of(v) for _, v in items]
             self._count(

@@ -47,11 +47,16 @@ def _append_points(conn: Connection, st: RunState, key: str, parts: list) -> Non
     vals = np.concatenate([x[1] for x in parts])
     rt = np.concatenate([x[2] for x in parts])
     ts = np.concatenate([x[3] for x in parts])
+    xkeys = {x[5] for x in parts}
+    # A chunk carries step-metric values only when every point has them for the same metric
+    # (a define_metric arriving mid-run leaves earlier chunks without; readers then join).
+    xkey = xkeys.pop() if len(xkeys) == 1 else None
+    xs = np.concatenate([x[4] for x in parts]) if xkey is not None else None
     nchunks = st.key_chunks.get(key, 0)
     seq = nchunks
     if nchunks:
         last = conn.execute(
-            select(C.count, C.step_min, C.steps, C.vals, C.times).where(
+            select(C.count, C.step_min, C.steps, C.vals, C.times, C.xs, C.xkey).where(
                 C.run_id == rid, C.key == key, C.seq == nchunks - 1
             )
         ).first()
@@ -61,6 +66,10 @@ def _append_points(conn: Connection, st: RunState, key: str, parts: list) -> Non
             vals = np.concatenate([ck.vals_of(last), vals])
             rt = np.concatenate([prt, rt])
             ts = np.concatenate([pts, ts])
+            if xkey is not None and last.xkey == xkey:
+                xs = np.concatenate([ck.xs_of(last), xs])
+            else:
+                xkey, xs = None, None
             conn.execute(
                 delete(S.history_chunks).where(C.run_id == rid, C.key == key, C.seq == nchunks - 1)
             )
@@ -68,12 +77,13 @@ def _append_points(conn: Connection, st: RunState, key: str, parts: list) -> Non
     out = []
     for a in range(0, len(vals), ck.CHUNK_POINTS):
         b = a + ck.CHUNK_POINTS
+        x = xs[a:b] if xs is not None else None
         out.append(
             {
                 "run_id": rid,
                 "key": key,
                 "seq": seq,
-                **ck.pack(steps[a:b], vals[a:b], rt[a:b], ts[a:b]),
+                **ck.pack(steps[a:b], vals[a:b], rt[a:b], ts[a:b], x, xkey),
             }
         )
         seq += 1
@@ -137,10 +147,13 @@ def rewind(conn: Connection, st: RunState, cut: int) -> None:
         steps, vals = ck.steps_of(r), ck.vals_of(r)
         rt, ts = ck.times_of(r)
         m = steps <= cut
+        xs = ck.xs_of(r)
         conn.execute(
             update(S.history_chunks)
             .where(C.run_id == rid, C.key == r.key, C.seq == r.seq)
-            .values(**ck.pack(steps[m], vals[m], rt[m], ts[m]))
+            .values(
+                **ck.pack(steps[m], vals[m], rt[m], ts[m], None if xs is None else xs[m], r.xkey)
+            )
         )
     st.key_chunks = dict(
         conn.execute(select(C.key, func.count()).where(C.run_id == rid).group_by(C.key)).all()

@@ -12,9 +12,12 @@ the coarsest level that still gives at least one unit per bucket: whole chunks (
 columns), else blocks of 64 points (one small array per chunk), else raw points (only when
 the range holds fewer than 64 × ``buckets`` points). A unit goes to the bin of its last x,
 which keeps the partition exact with respect to the returned ``x``. Chunks only partly in
-range are decoded (at most one at each end for a monotonic axis). ``_step``, ``_runtime`` and
-``_timestamp`` use stored statistics; any other x-axis key is joined point by point with the
-metric (O(points); a documented exception).
+range are decoded (at most one at each end for a monotonic axis). ``_step``, ``_runtime``,
+``_timestamp`` and a key's ``define_metric`` step metric (stored with the key's points at
+ingest) use statistics; chunks where the step metric is missing or decreasing are decoded.
+Any other x-axis key is joined point by point (O(points), the documented exception). With
+repeated x values (a step metric such as ``epoch``), a block spanning a bucket edge belongs to
+the bucket of its last x.
 """
 
 from __future__ import annotations
@@ -27,12 +30,13 @@ from sqlalchemy.engine import Engine
 from cairn.store import chunks as ck
 from cairn.store.history import chunk_rows, series_arrays
 
-# x-axis -> (chunk min column, chunk max column, block first row, block last row)
+# x-axis -> (chunk min column, chunk max column, block last-x row)
 _AXES = {
-    "_step": ("step_min", "step_max", ck.STEP0, ck.STEP1),
-    "_runtime": ("rt_min", "rt_max", ck.RT0, ck.RT1),
-    "_timestamp": ("ts_min", "ts_max", ck.TS0, ck.TS1),
+    "_step": ("step_min", "step_max", ck.STEP1),
+    "_runtime": ("rt_min", "rt_max", ck.RT1),
+    "_timestamp": ("ts_min", "ts_max", ck.TS1),
 }
+_STEP_METRIC = ("x_min", "x_max", ck.X1)
 _STAT_COLS = (
     "seq",
     "count",
@@ -45,6 +49,10 @@ _STAT_COLS = (
     "vmin",
     "vmax",
     "last",
+    "xkey",
+    "x_min",
+    "x_max",
+    "x_mono",
 )
 
 
@@ -70,9 +78,8 @@ def history_buckets(
     for rid in run_ids:
         per = out.setdefault(rid, {})
         for key in keys:
-            if x_axis in _AXES:
-                units = _units(engine, rid, key, buckets, x_axis, x_min, x_max, cost)
-            else:
+            units = _units(engine, rid, key, buckets, x_axis, x_min, x_max, cost)
+            if units is None:  # x-axis key not stored with this metric: join point by point
                 units = _joined_units(engine, rid, key, x_axis, x_min, x_max, cost)
             res = _reduce(units, buckets, x_min, x_max)
             if x_axis == "_step":
@@ -90,27 +97,34 @@ def _units(
     lo: float | None,
     hi: float | None,
     cost: dict,
-) -> tuple[np.ndarray, ...]:
-    cmin, cmax, b0, b1 = _AXES[axis]
+) -> tuple[np.ndarray, ...] | None:
+    """Units (count, min, max, last, last x) in step order, from the coarsest level that
+    still gives one unit per bucket; None when ``axis`` is a key not stored in the chunks."""
+    builtin = axis in _AXES
+    cmin, cmax, b1 = _AXES[axis] if builtin else _STEP_METRIC
     rows = chunk_rows(engine, rid, key, _STAT_COLS)
     cost["chunks"] += len(rows)
-    inside, partial = [], []
+    if not builtin and any(r.xkey != axis for r in rows):
+        return None
+    stats, raw = [], []
     for r in rows:
         a, b = getattr(r, cmin), getattr(r, cmax)
+        if a is None or b is None:  # no point of this chunk has an x value
+            continue
         if (hi is not None and a > hi) or (lo is not None and b < lo):
             continue
-        if (lo is not None and a < lo) or (hi is not None and b > hi):
-            partial.append(r)
-        else:
-            inside.append(r)
-    npts = sum(r.count for r in inside) + sum(r.count for r in partial)
-    level = (
-        "chunk" if len(inside) + len(partial) >= n else "block" if npts >= n * ck.BLOCK else "raw"
-    )
-    parts: list[tuple[float, tuple]] = []
+        cut = (lo is not None and a < lo) or (hi is not None and b > hi)
+        # Statistics need x in step order within the chunk; a step metric may not be.
+        (raw if cut or not (builtin or r.x_mono) else stats).append(r)
+    npts = sum(r.count for r in stats) + sum(r.count for r in raw)
+    nch = len(stats) + len(raw)
+    level = "chunk" if nch >= n else "block" if npts >= n * ck.BLOCK else "raw"
+    if level == "raw":
+        raw, stats = raw + stats, []
+    parts: list[tuple[int, tuple]] = []
     if level == "chunk":
-        for r in inside:
-            nan = float("nan")
+        nan = float("nan")
+        for r in stats:
             u = (
                 np.array([r.count], float),
                 np.array([nan if r.vmin is None else r.vmin]),
@@ -119,37 +133,43 @@ def _units(
                 np.array([float(getattr(r, cmax))]),
             )
             parts.append((r.seq, u))
-    need_blocks = [r.seq for r in inside] if level == "block" else []
-    need_raw = [r.seq for r in partial] + ([r.seq for r in inside] if level == "raw" else [])
-    if need_blocks:
-        for r in _fetch(engine, rid, key, need_blocks, ("seq", "blocks")):
+    elif stats:
+        for r in _fetch(engine, rid, key, [r.seq for r in stats], ("seq", "blocks")):
             bl = ck.blocks_of(r)
             parts.append((r.seq, (bl[ck.COUNT], bl[ck.MIN], bl[ck.MAX], bl[ck.LAST], bl[b1])))
-    if need_raw:
-        for r in _fetch(engine, rid, key, need_raw, ("seq", "step_min", "count", "steps", "vals", "times")):
+    if raw:
+        cols = ("seq", "step_min", "count", "steps", "vals", "times", "xs")
+        for r in _fetch(engine, rid, key, [r.seq for r in raw], cols):
             cost["raw_chunks"] += 1
-            steps, vals = ck.steps_of(r), ck.vals_of(r)
-            rt, ts = ck.times_of(r)
-            x = {"_step": steps.astype(np.float64), "_runtime": rt, "_timestamp": ts}[axis]
-            cost["points"] += len(vals)
-            m = np.ones(len(x), bool)
-            if lo is not None:
-                m &= x >= lo
-            if hi is not None:
-                m &= x <= hi
-            steps, vals, rt, ts, x = steps[m], vals[m], rt[m], ts[m], x[m]
-            if not len(vals):
-                continue
-            if level == "raw":
-                parts.append((r.seq, (np.ones(len(vals)), vals, vals, vals, x)))
-            else:
-                bl = ck.block_stats(steps, vals, rt, ts)
-                parts.append((r.seq, (bl[ck.COUNT], bl[ck.MIN], bl[ck.MAX], bl[ck.LAST], bl[b1])))
+            cost["points"] += r.count
+            u = _raw_units(r, axis, lo, hi, level == "raw")
+            if u is not None:
+                parts.append((r.seq, u))
     parts.sort(key=lambda p: p[0])
     if not parts:
         e = np.empty(0)
         return e, e, e, e, e
     return tuple(np.concatenate([p[1][i] for p in parts]) for i in range(5))
+
+
+def _raw_units(r, axis: str, lo: float | None, hi: float | None, points: bool) -> tuple | None:  # noqa: ANN001
+    """Units of one decoded chunk restricted to ``lo..hi``: its points, or blocks of them."""
+    steps, vals = ck.steps_of(r), ck.vals_of(r)
+    rt, ts = ck.times_of(r)
+    xs = ck.xs_of(r)
+    x = {"_step": steps.astype(np.float64), "_runtime": rt, "_timestamp": ts}.get(axis, xs)
+    m = np.isfinite(x)
+    if lo is not None:
+        m &= x >= lo
+    if hi is not None:
+        m &= x <= hi
+    steps, vals, rt, ts, x = steps[m], vals[m], rt[m], ts[m], x[m]
+    if not len(vals):
+        return None
+    if points or (len(x) > 1 and np.any(x[1:] < x[:-1])):
+        return np.ones(len(vals)), vals, vals, vals, x
+    bl = ck.block_stats(steps, vals, rt, ts, x)
+    return bl[ck.COUNT], bl[ck.MIN], bl[ck.MAX], bl[ck.LAST], bl[ck.X1]
 
 
 def _fetch(engine: Engine, rid: str, key: str, seqs: list[int], cols: tuple[str, ...]) -> list:

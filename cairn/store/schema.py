@@ -125,11 +125,16 @@ history_chunks = Table(
     Column("vmax", Float),
     Column("first", Float),
     Column("last", Float),
+    Column("xkey", String(512)),  # the key's step metric, when xs holds its values
+    Column("x_min", Float),
+    Column("x_max", Float),
+    Column("x_mono", Integer, nullable=False, default=0),  # xs finite and non-decreasing
     # Blob order matters on SQLite: reaching a column walks the overflow pages of the ones
     # before it, so the small statistics come first and the rarely read times last.
     Column("blocks", LargeBinary, nullable=False),  # float64 block statistics (cairn.store.chunks)
     Column("steps", LargeBinary, nullable=False),  # int64 LE; empty when step_min..step_max dense
     Column("vals", LargeBinary, nullable=False),  # float64
+    Column("xs", LargeBinary, nullable=False),  # float64 step-metric values, or empty
     Column("times", LargeBinary, nullable=False),  # float64 runtime[count] then timestamp[count]
 )
 

@@ -114,3 +114,30 @@ def test_series_over_another_key_keeps_only_steps_holding_both(root, index):
     write_run(root, "r", [{"v": i, "e": i // 2} if i % 2 else {"v": i} for i in range(10)])
     index.ingest()
     assert index.series("r", "v", x_axis="e") == ([0.0, 1.0, 2.0, 3.0, 4.0], [1.0, 3.0, 5.0, 7.0, 9.0])
+
+
+def test_define_metric_step_metric_axis_uses_statistics(root, index):
+    rng = np.random.default_rng(3)
+    n = 6 * ck.CHUNK_POINTS
+    v = rng.normal(size=n)
+    d = os.path.join(root, "runs", "r")
+    os.makedirs(d)
+    w = RunWriter(os.path.join(d, "run.cairn"), max_pending=1 << 30)
+    w.put(fmt.RUN, {"id": "r", "project": "p", "start_time": 0.0, "host": "elsewhere", "pid": 1})
+    w.put(fmt.METRIC, {"name": "v", "step_metric": "sx", "step_sync": True})
+    vl = v.tolist()
+    for i in range(n):
+        w.put_row(i, float(i), {"v": vl[i], "sx": 3 * i + 1})
+    w.close()
+    index.ingest()
+    cost: dict = {}
+    res = index.history_buckets(["r"], ["v"], buckets=40, x_axis="sx", cost=cost)["r"]["v"]
+    _check(res, 3 * np.arange(n) + 1.0, v)
+    assert res["x"][-1] == 3 * (n - 1) + 1 and cost["points"] == 0
+    cost = {}
+    res = index.history_buckets(["r"], ["v"], buckets=10, x_axis="sx", x_min=1000, x_max=20000,
+                                cost=cost)["r"]["v"]
+    x = 3 * np.arange(n) + 1.0
+    m = (x >= 1000) & (x <= 20000)
+    _check(res, x[m], v[m])
+    assert cost["raw_chunks"] <= 2
