@@ -243,3 +243,22 @@ def test_unused_init_arguments_are_accepted():
     run = init(magic=True, anonymous="allow", force=False, tensorboard=False, sync_tensorboard=False,
                monitor_gym=False, allow_val_change=True)
     assert run.id
+
+
+def test_r1_5_a_single_string_tag_becomes_a_one_tuple():
+    assert init(tags="solo").tags == ("solo",)
+
+
+def test_r1_19_display_name_and_config_static():
+    run = init(name="nm", config={"lr": 0.1})
+    assert run.display_name == "nm" and run.config_static.lr == 0.1
+
+
+def test_r1_7_dir_argument_beats_cairn_root(tmp_path):
+    run = init(dir=str(tmp_path / "explicit"))
+    assert run.dir.startswith(str(tmp_path / "explicit" / "cairn-data"))
+
+
+def test_r1_13_environment_is_read_at_init_not_import(monkeypatch):
+    monkeypatch.setenv("WANDB_PROJECT", "late")
+    assert init().project == "late"
