@@ -257,3 +257,23 @@ def test_r8_3_forked_child_exit_does_not_finish_the_parents_run(tmp_path, isolat
                    capture_output=True, timeout=60)
     assert disk.exit_code("parent") == 0
     assert [r["a"] for r in disk.rows("parent")] == [1, 2]
+
+
+CHAINED = textwrap.dedent("""
+    import sys
+    def mine(tp, value, tb):
+        open(sys.argv[1], "w").write(tp.__name__)
+    sys.excepthook = mine
+    import cairn
+    cairn.init(project="p", id="chained", settings={"console": "off", "x_disable_stats": True})
+    raise RuntimeError("boom")
+""")
+
+
+def test_r8_3_a_previously_installed_excepthook_is_chained(tmp_path, isolated, disk):
+    script, marker = tmp_path / "chained.py", tmp_path / "marker.txt"
+    script.write_text(CHAINED)
+    subprocess.run([sys.executable, str(script), str(marker)], env={**os.environ, "CAIRN_ROOT": isolated},
+                   capture_output=True, timeout=60)
+    assert marker.read_text() == "RuntimeError"
+    assert disk.exit_code("chained") == 1
