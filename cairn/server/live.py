@@ -82,6 +82,7 @@ class Watcher:
         sizes = scan_sizes(self.index.root)
         self.index.ingest()
         self.seen = sizes
+        self.index.projects()  # loads the index's runs cache now, not on the first page view
 
     def tick(self) -> list[str]:
         """One poll: ingest changed runs; return their ids. Runs in a worker thread."""

@@ -24,6 +24,7 @@ BUCKET_PARAMS = [
     _p("buckets", typ="integer", desc="number of x buckets (default 1000, max 5000)"),
     _p("x_axis", desc="_step | _runtime | _timestamp | any logged metric"),
     _p("x_min", typ="number"), _p("x_max", typ="number"),
+    _p("fields", desc="subset of x,min,max,last,count to return (x always included)"),
 ]
 
 

@@ -128,3 +128,12 @@ def test_alerts_system_console_answer_lists(client, seeded):
     assert isinstance(client.get(f"/api/v1/runs/{a}/alerts").json()["alerts"], list)
     assert isinstance(client.get(f"/api/v1/runs/{a}/system").json()["system"], list)
     assert isinstance(client.get(f"/api/v1/runs/{a}/console").json()["lines"], list)
+
+
+def test_buckets_fields_trims_the_answer_but_always_keeps_x(client, seeded):
+    a = seeded.ids["alpha"]
+    q = {"run_ids": a, "keys": "train/loss", "buckets": 5, "fields": "last"}
+    got = client.get("/api/v1/history/buckets", params=q).json()["runs"][a]["train/loss"]
+    assert set(got) == {"x", "last"}
+    q["fields"] = "last,median"
+    assert client.get("/api/v1/history/buckets", params=q).status_code == 400

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { bucketsBatched, type BucketResult } from "../lib/api";
 import { LineChart } from "./LineChart";
-import { buildLines, type LineSpec } from "./series";
+import { buildLines, MAX_BANDS, type LineSpec } from "./series";
 import type { Smoothing } from "./smoothing";
 
 export interface ChartSettings { xAxis: string; smoothing: Smoothing; logY: boolean; zoom: [number, number] | null }
@@ -43,7 +43,8 @@ export function ChartPanel(p: ChartPanelProps) {
     const width = box.current?.clientWidth || 600;
     // Bucket count follows the panel width (rounded so that panels of one grid share a batch).
     bucketsBatched({ run_ids: runIds, keys: [p.metric], buckets: Math.min(1000, Math.max(100, Math.round(width / 100) * 100)), x_axis: xAxis,
-      x_min: zoom ? zoom[0] : null, x_max: zoom ? zoom[1] : null })
+      x_min: zoom ? zoom[0] : null, x_max: zoom ? zoom[1] : null,
+      fields: p.lines.length > MAX_BANDS ? ["x", "last", "count"] : undefined })
       .then((r) => { if (live) { setData({ runs: r, xAxis }); setErr(null); } })
       .catch((e) => { if (live) setErr(String(e.message || e)); });
     return () => { live = false; };

@@ -8,6 +8,9 @@ import { smooth, type Smoothing } from "./smoothing";
 
 export const MAX_UNION = 4000;
 export const GRID = 1500;
+/** Above this many lines per chart, min/max bands are not drawn (nor fetched): they would
+ *  only cover each other. */
+export const MAX_BANDS = 10;
 
 type Col = (number | null)[];
 
@@ -44,11 +47,11 @@ export function alignRuns(data: Record<string, Buckets | undefined>, logY: boole
     let counts = 0;
     for (let i = 0; i < b.x.length; i++) {
       const j = slot(b.x[i]);
-      const l = clean(b.last[i]), a = clean(b.min[i]), c = clean(b.max[i]);
+      const l = clean(b.last[i]), a = b.min ? clean(b.min[i]) : null, c = b.max ? clean(b.max[i]) : null;
       if (l !== null) y[j] = l; // buckets arrive in x order: the later one is the last value
       if (a !== null) mn[j] = mn[j] === null ? a : Math.min(mn[j]!, a);
       if (c !== null) mx[j] = mx[j] === null ? c : Math.max(mx[j]!, c);
-      if (b.count[i] > 1) counts++;
+      if (b.count && b.count[i] > 1) counts++;
     }
     runs[id] = { y, min: mn, max: mx, counts };
   }
@@ -63,6 +66,7 @@ export function alignRuns(data: Record<string, Buckets | undefined>, logY: boole
 export function buildLines(specs: LineSpec[], data: Record<string, Buckets | undefined>, s: Smoothing, logY: boolean, bands: boolean): Aligned {
   const { x, runs } = alignRuns(data, logY);
   const lines: DrawnLine[] = [];
+  bands = bands && specs.length <= MAX_BANDS;
   for (const spec of specs) {
     const members = spec.runIds.filter((id) => runs[id]);
     if (!members.length) continue;

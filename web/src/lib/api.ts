@@ -19,7 +19,7 @@ export type BucketResult = Record<string, Record<string, Buckets>>;
 
 export interface BucketQuery {
   run_ids: string[]; keys: string[]; buckets?: number; x_axis?: string;
-  x_min?: number | null; x_max?: number | null;
+  x_min?: number | null; x_max?: number | null; fields?: string[];
 }
 
 export class ApiError extends Error {
@@ -104,7 +104,7 @@ type Waiter = { keys: Set<string>; resolve: (r: BucketResult) => void; reject: (
 const batches = new Map<string, Waiter>();
 
 export function bucketsBatched(b: BucketQuery): Promise<BucketResult> {
-  const group = JSON.stringify([b.run_ids, b.buckets, b.x_axis, b.x_min, b.x_max]);
+  const group = JSON.stringify([b.run_ids, b.buckets, b.x_axis, b.x_min, b.x_max, b.fields]);
   return new Promise((resolve, reject) => {
     let waiters = batches.get(group);
     if (!waiters) {
