@@ -235,7 +235,9 @@ def _state_from_liveness(st: RunState, mtime: float) -> None:
 def _refresh_liveness(engine: Engine, run_id: str, mtime: float) -> None:
     R = S.runs.c
     with engine.connect() as conn:
-        r = conn.execute(select(R.host, R.pid, R.state).where(R.id == run_id)).first()
+        r = conn.execute(
+            select(R.host, R.pid, R.state, R.file_offset).where(R.id == run_id)
+        ).first()
     if r is None:
         return
     alive = _alive(r.host, r.pid)
@@ -244,8 +246,9 @@ def _refresh_liveness(engine: Engine, run_id: str, mtime: float) -> None:
             rev = sink.bump_rev(conn)
             conn.execute(
                 update(S.runs)
-                .where(R.id == run_id, R.state == r.state, R.file_mtime == mtime)
-                .values(state="crashed", rev=rev)
+                # Only if no other pass changed the run meanwhile (new bytes reset the state).
+                .where(R.id == run_id, R.state == r.state, R.file_offset == r.file_offset)
+                .values(state="crashed", rev=rev, file_mtime=mtime)
             )
 
 
