@@ -11,6 +11,7 @@ Figures (printed with their targets, never asserted):
   (target <= 2 s);
 * navigation -> first painted row of the runs table of a project of ``--table-runs`` runs
   (target <= 500 ms);
+* each page figure is the median of 3 loads, each in a fresh browser context;
 * latency of ``POST /api/v1/history/buckets`` (1,000 buckets) over 10,000 vs ``--big`` steps,
   median of 20: the bucketed view must not grow with history length.
 
@@ -109,15 +110,19 @@ def start_server(root: str) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("cairn server did not start")
 
 
-def page_time(browser, url: str, condition: str, arg=None, timeout: float = 60000) -> float:
-    """ms from navigation start until ``condition`` (a JS function) holds, in a fresh page."""
-    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = ctx.new_page()
-    page.goto(url, wait_until="commit")
-    page.wait_for_function(condition, arg=arg, timeout=timeout, polling="raf")
-    ms = page.evaluate("() => performance.now()")
-    ctx.close()
-    return ms
+def page_time(browser, url: str, condition: str, arg=None, timeout: float = 60000,
+              repeat: int = 3) -> float:
+    """Median ms from navigation start until ``condition`` (a JS function) holds, each time in
+    a fresh browser context (no HTTP cache, no page state)."""
+    times = []
+    for _ in range(repeat):
+        ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+        page = ctx.new_page()
+        page.goto(url, wait_until="commit")
+        page.wait_for_function(condition, arg=arg, timeout=timeout, polling="raf")
+        times.append(page.evaluate("() => performance.now()"))
+        ctx.close()
+    return statistics.median(times)
 
 
 def bucket_latency(url: str, rid: str, n: int = 20) -> float:
@@ -173,7 +178,7 @@ def main() -> None:
     try:
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page_time(b, url + "/#/", "() => document.querySelector('.projects') !== null")  # warm
+            page_time(b, url + "/#/", "() => document.querySelector('.projects') !== null", repeat=1)
             out["first_chart_ms"] = page_time(b, url + "/#/p/big/run/big?tab=charts", CHARTS_DRAWN, 1)
             out["all_10_charts_ms"] = page_time(b, url + "/#/p/big/run/big?tab=charts", CHARTS_DRAWN, 10)
             out["overlay_ms"] = page_time(b, url + f"/#/p/overlay?n={args.overlay_runs}", OVERLAY_DRAWN,
