@@ -12,7 +12,7 @@ Logging an artifact does three things, in this order, in the caller's thread:
 Record payloads (see docs/architecture.md, "Artifacts"): ARTIFACT ``{id, entity, project, name,
 type, version, digest, aliases, tags, description, metadata, manifest_sha256, size, file_count,
 finalize, distributed_id, created, time}``; USE_ARTIFACT ``{id, entity, project, name, type,
-version, digest, use_as, time}``; LINK_ARTIFACT ``{source: {project, name, version, digest},
+version, digest, use_as, aliases, time}``; LINK_ARTIFACT ``{source: {project, name, version, digest},
 target: {entity, project, name, version}, aliases, time}``.
 """
 
@@ -243,6 +243,7 @@ def use_artifact(run: Any, artifact_or_name: Any, type: str | None = None,
     run._emit(fmt.USE_ARTIFACT, {
         "id": art._id, "entity": art._entity, "project": art._project, "name": art._name,
         "type": art._type, "version": art._version, "digest": art.digest, "use_as": use_as,
+        "aliases": names.validate_aliases(aliases, add_latest=False) if aliases else [],
         "time": time.time(),
     })
     return art

@@ -171,6 +171,22 @@ def commit_version(root: str, project: str, name: str, type_: str, record: dict,
         return n, True
 
 
+def put_version(root: str, project: str, name: str, type_: str, version: int, record: dict,
+                aliases: list[str], portfolio: bool = False) -> bool:
+    """Restore version ``version`` from a run-file record (used when rebuilding the store):
+    create it if absent, then apply ``aliases``. Returns whether it was created."""
+    cdir = coll_dir(root, project, name)
+    with locked(cdir):
+        _ensure_collection(cdir, project, name, type_, portfolio)
+        created = _create_exclusive(os.path.join(cdir, f"v{version}.json"), {**record, "version": version})
+        if created:
+            os.makedirs(os.path.join(cdir, "digests"), exist_ok=True)
+            if _version_for_digest(cdir, record["digest"]) is None:
+                _write_json_atomic(os.path.join(cdir, "digests", record["digest"]), version)
+        _apply_aliases(cdir, version, aliases)
+        return created
+
+
 def _version_for_digest(cdir: str, digest: str) -> int | None:
     try:
         n = int(_read_json(os.path.join(cdir, "digests", digest)))
