@@ -1,4 +1,5 @@
-"""``cairn artifact put|get|ls``: log a file or folder as an artifact, download a version, list.
+"""``cairn artifact put|get|ls|rebuild``: log a file or folder as an artifact, download a
+version, list versions, recreate the store from run files.
 
 ``put`` logs through a short run (job type ``artifact-put``) so the version has a producer in
 the lineage like any other; ``get`` downloads and verifies every file. ``--root`` names the
@@ -120,6 +121,17 @@ def ls(ctx: click.Context, project: str | None, type_: str | None, root: str | N
             rows += 1
     if not rows:
         click.echo("no artifacts", err=True)
+
+
+@artifact.command("rebuild")
+@click.option("--root", default=None, type=click.Path(file_okay=False), help=_ROOT_HELP)
+@click.pass_context
+def rebuild_cmd(ctx: click.Context, root: str | None) -> None:
+    """Recreate the artifact store (versions, aliases, uses, links) from run files and blobs."""
+    from cairn.artifacts.rebuild import rebuild
+
+    counts = rebuild(_root(ctx, root))
+    click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
 COMMANDS = [artifact]

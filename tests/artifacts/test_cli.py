@@ -34,3 +34,15 @@ def test_put_bad_name_is_a_cli_error(isolated, tmp_path):
     res = CliRunner().invoke(artifact, ["put", str(tmp_path / "f.txt"), "--name", "bad name", "--root", isolated])
     assert res.exit_code != 0 and "Artifact name may only contain" in res.output
     assert not os.path.exists(os.path.join(isolated, "artifacts"))
+
+
+def test_rebuild_command(isolated, tmp_path):
+    import shutil
+
+    write(tmp_path / "f.txt", "x")
+    cli = CliRunner()
+    assert cli.invoke(artifact, ["put", str(tmp_path / "f.txt"), "--name", "p/f", "--root", isolated]).exit_code == 0
+    shutil.rmtree(os.path.join(isolated, "artifacts"))
+    res = cli.invoke(artifact, ["rebuild", "--root", isolated])
+    assert res.exit_code == 0 and "versions: 1" in res.output
+    assert "p/f:v0" in cli.invoke(artifact, ["ls", "--root", isolated]).output
