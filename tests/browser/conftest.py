@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import cairn as wandb
+from cairn.runlog import format as fmt
 from cairn.sdk import globals as g
 from tests.server.http import free_port
 
@@ -58,6 +59,11 @@ def _seed(root: str) -> dict:
             run.summary["best"] = 1.0 / (i + 1)
             if i == 1:
                 run.alert(title="Loss <b>high</b>", text="check <script>x</script>", level="WARN")
+                # What the console capture and the system monitor would have written.
+                t0 = time.time()
+                run._emit(fmt.OUTPUT, {"stream": "stdout", "lines": ["epoch 1 <b>done</b>", "bye"], "time": t0})
+                for k in range(5):
+                    run._emit(fmt.STATS, {"time": t0 + k, "values": {"cpu": 10.0 * k, "memory_percent": 50.0}})
             if i == 0:
                 img = np.zeros((16, 16, 3), dtype=np.uint8)
                 img[:, :8] = (255, 0, 0)

@@ -100,3 +100,25 @@ def test_compare_view_plots_selected_runs(page, site):
     page.wait_for_selector("svg.parcoords")
     assert len(page.query_selector_all("svg.parcoords polyline.run-line")) == 4
     assert len(page.query_selector_all("svg.scatter circle.point")) == 4
+
+
+def test_console_tab_shows_captured_lines_as_text(page, site):
+    open_run(page, site, site.ids["run-1"], "console")
+    text = page.wait_for_selector("pre.console").inner_text()
+    assert "epoch 1 <b>done</b>" in text and "bye" in text
+
+
+def test_system_tab_charts_each_sampled_metric(page, site):
+    open_run(page, site, site.ids["run-1"], "system")
+    p = wait_probe(page, "system/cpu", lambda p: p["series"] and p["series"][0]["n"] == 5)
+    assert p["series"][0]["lastY"] == 40.0
+
+
+def test_files_tab_lists_media_with_download_links(page, site):
+    open_run(page, site, site.ids["run-0"], "files")
+    page.click("text=media/")
+    page.click("text=images/")
+    row = page.wait_for_selector("tr[data-file^='media/images/examples']")
+    href = row.query_selector("a[download]").get_attribute("href")
+    data = urllib.request.urlopen(site.url + href).read()
+    assert data[:4] == b"\x89PNG"

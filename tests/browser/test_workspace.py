@@ -144,3 +144,13 @@ def test_hiding_a_run_removes_its_series(page, site):
     assert "run-3" not in {s["label"] for s in p["series"]}
     page.click(f".tr[data-run-id='{site.ids['run-3']}'] button.eye")
     wait_probe(page, "train/loss", lambda p: len(p["series"]) == 5)
+
+
+def test_clicking_a_column_header_sorts_the_table(page, site):
+    open_workspace(page, site)
+    page.wait_for_selector(".tr[data-run-id]")
+    page.click(".thead span:has-text('Name')")
+    page.wait_for_function("() => location.hash.includes('order=%2Bdisplay_name')")
+    page.wait_for_function("() => document.querySelector('.tr[data-run-id] .name')?.textContent === '<img src=x onerror=alert(1)>'")
+    page.click(".thead span:has-text('Name')")
+    page.wait_for_function("() => document.querySelector('.tr[data-run-id] .name')?.textContent === 'run-3'")
