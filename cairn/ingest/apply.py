@@ -31,6 +31,8 @@ class Pending:
         self.stats: list[dict] = []
         self.records = 0
         self.history_rows = 0
+        self.values_flushed = 0  # numeric values already written by earlier flushes
+        self.rows_bytes = 0  # payload bytes in ``rows``
 
     def empty(self) -> bool:
         return not (
@@ -190,6 +192,7 @@ def _history(st: RunState, p: Pending, raw: bytes, batch: list) -> None:
         }
     )
     p.history_rows += len(batch)
+    p.rows_bytes += len(raw)
     st.last_step = last[1] if st.last_step is None else max(st.last_step, last[1])
     st.runtime = max(st.runtime, last[2] - t0 + off)
     _beat(st, last[2])

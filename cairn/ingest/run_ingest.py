@@ -32,6 +32,8 @@ from cairn.store import schema as S
 from cairn.store.db import write
 
 _UNKNOWN = object()
+FLUSH_VALUES = 4_000_000  # pending numeric points before an intermediate flush
+FLUSH_BYTES = 64 << 20  # pending history payload bytes before an intermediate flush
 STALE_AFTER_S = 600.0  # no new bytes for this long and no exit record: the run crashed
 _HOST = socket.gethostname()
 
@@ -102,7 +104,7 @@ def _ingest_run(engine: Engine, root: str, run_id: str, report: IngestReport, kn
     if row is _UNKNOWN:
         with engine.connect() as conn:
             row = conn.execute(select(R.file_offset, R.state).where(R.id == run_id)).first()
-    if row is not None and row.file_offset >= stat.st_size:
+    if row is not None and row.file_offset == stat.st_size:
         if row.state in ("running", "preempting"):
             _refresh_liveness(engine, run_id, stat.st_mtime)
         return
@@ -111,8 +113,12 @@ def _ingest_run(engine: Engine, root: str, run_id: str, report: IngestReport, kn
             select(R.file_offset, R.decoder).where(R.id == run_id).with_for_update()
         ).first()
         offset = row.file_offset if row is not None else 0
-        if row is not None and offset >= stat.st_size:
+        if row is not None and offset == stat.st_size:
             return
+        if offset > stat.st_size:
+            # The file was replaced by a shorter one: forget the run and read it afresh.
+            sink.delete_run_rows(conn, run_id)
+            row, offset = None, 0
         st = (
             RunState.from_bytes(run_id, row.decoder)
             if row is not None and row.decoder
@@ -134,6 +140,8 @@ def _ingest_run(engine: Engine, root: str, run_id: str, report: IngestReport, kn
                     p.records += 1
                     continue
                 apply(st, p, off, rtype, raw, d)
+                if p.columns.values > FLUSH_VALUES or p.rows_bytes > FLUSH_BYTES:
+                    sink.flush(conn, st, p)  # bound memory on long files; same transaction
         except ValueError as e:  # bad header: not a run file
             scan.problem, scan.end = f"{e} at offset 0", 0
         if scan.problem and not _is_torn(scan.problem):
@@ -145,7 +153,7 @@ def _ingest_run(engine: Engine, root: str, run_id: str, report: IngestReport, kn
         if not st.info.get("project") and row is None:
             return  # no RUN record yet (a file just created): index it once it has one
         report.rows += p.history_rows
-        report.values += p.columns.values
+        report.values += p.values_flushed + p.columns.values
         report.records += p.records
         report.bytes += scan.end - offset
         sink.flush(conn, st, p)

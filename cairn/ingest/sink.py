@@ -37,8 +37,10 @@ def flush(conn: Connection, st: RunState, p: Pending) -> None:
     for table, items in ((S.alerts, p.alerts), (S.console, p.console), (S.system_metrics, p.stats)):
         if items:
             conn.execute(insert(table), [{"run_id": rid, **x} for x in items])
+    p.values_flushed += p.columns.values
     p.columns = Columns()
     p.rows, p.files, p.alerts, p.console, p.stats = [], {}, [], [], []
+    p.rows_bytes = 0
 
 
 def _append_points(conn: Connection, st: RunState, key: str, parts: list) -> None:

@@ -12,6 +12,7 @@ Thread-safe for reads; several processes may ingest and read the same index at o
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import os
 import threading
@@ -197,7 +198,8 @@ class Index:
                 sel.append(r)
         sel = sort_runs(sel, order)
         end = None if limit is None else offset + limit
-        return sel[offset:end], len(sel)
+        # Copies: callers may change what they get without touching the shared cache.
+        return [copy.deepcopy(r) for r in sel[offset:end]], len(sel)
 
     def run(self, run_id: str, project: str | None = None) -> dict:
         """The run dict of ``run_id``; raises ``cairn.CommError`` if it is not indexed."""
@@ -205,7 +207,7 @@ class Index:
         if r is None or (project is not None and r["project"] != project):
             where = f" in project {project!r}" if project else ""
             raise CommError(f"Could not find run {run_id!r}{where}")
-        return r
+        return copy.deepcopy(r)
 
     # -- history ------------------------------------------------------------------------------
     def _state(self, run_id: str) -> Any:

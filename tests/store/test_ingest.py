@@ -278,3 +278,24 @@ def test_concurrent_ingesters_agree(root, db_url):
         assert ix.series(f"r{k}", "a")[0] == list(range(3000))
         assert {m["key"]: m["count"] for m in ix.metric_keys([f"r{k}"])} == {"a": 3000, "s": 3000}
     ix.close()
+
+
+def test_run_file_replaced_by_a_shorter_one_is_read_afresh(root, index):
+    write_run(root, "r1", [{"a": i} for i in range(100)])
+    index.ingest()
+    os.remove(os.path.join(root, "runs", "r1", "run.cairn"))
+    write_run(root, "r1", [{"b": 1}])
+    index.ingest()
+    assert [r.get("b") for r in index.history_rows("r1")] == [1]
+    assert [k["key"] for k in index.metric_keys(["r1"])] == ["b"]
+
+
+def test_long_files_are_flushed_in_parts_with_the_same_result(root, index, monkeypatch):
+    from cairn.ingest import run_ingest
+
+    write_run(root, "r1", [{"a": i, "b": -i} for i in range(20_000)])
+    monkeypatch.setattr(run_ingest, "FLUSH_VALUES", 1000)  # flush every HISTORY record or so
+    rep = index.ingest()
+    assert rep.values == 40_000
+    assert index.series("r1", "b")[1] == [float(-i) for i in range(20_000)]
+    assert {k["key"]: k["count"] for k in index.metric_keys(["r1"])} == {"a": 20_000, "b": 20_000}
