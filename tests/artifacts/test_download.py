@@ -161,3 +161,29 @@ def test_two_gb_sparse_file_streams_with_bounded_memory(tmp_path):
     growth = got["peak"] - got["base"]
     print(f"peak RSS growth while logging+downloading 2 GiB: {growth / 2**20:.1f} MiB")
     assert growth < 200 * 2**20
+
+
+def test_r7_8_save_of_unlogged_artifact_logs_it_with_the_active_run(run):
+    art = Artifact("saved", "dataset")
+    art.add_file(write("f", "1"))
+    art.save()
+    assert art.version == "v0" and art.logged_by().id == run.id
+
+
+def test_r7_8_save_without_a_run_uses_a_short_run(isolated):
+    from cairn.sdk import globals as g
+
+    art = Artifact("saved", "dataset")
+    art.add_file(write("f", "1"))
+    art.save(project="p")
+    assert art.version == "v0" and g.active_run() is None
+
+
+def test_deleted_version_number_is_not_reused(run, isolated):
+    art = Artifact("ds", "dataset")
+    art.add_file(write("f", "1"))
+    run.log_artifact(art)
+    art.delete()
+    again = Artifact("ds", "dataset")
+    again.add_file(write("f", "1"))
+    assert run.log_artifact(again).version == "v1"
