@@ -23,15 +23,37 @@ log = logging.getLogger("cairn.server")
 
 
 class Hub:
-    """Fan-out of events to any number of subscribers; a slow subscriber drops old events."""
+    """Fan-out of events to any number of subscribers; a slow subscriber drops old events.
+
+    :meth:`close` ends every stream (``None`` is their end marker), so a server shutting down
+    does not wait for browser tabs that keep an event stream open.
+    """
 
     def __init__(self) -> None:
         self._subs: set[asyncio.Queue] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.closed = False
 
     def subscribe(self) -> asyncio.Queue:
+        self._loop = asyncio.get_running_loop()
         q: asyncio.Queue = asyncio.Queue(maxsize=256)
+        if self.closed:
+            q.put_nowait(None)
         self._subs.add(q)
         return q
+
+    def close(self) -> None:
+        """End all streams; safe to call from any thread (a signal handler, say)."""
+        self.closed = True
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._end_all)
+
+    def _end_all(self) -> None:
+        for q in list(self._subs):
+            with contextlib.suppress(asyncio.QueueFull):
+                if q.full():
+                    q.get_nowait()
+                q.put_nowait(None)
 
     def unsubscribe(self, q: asyncio.Queue) -> None:
         self._subs.discard(q)
@@ -122,6 +144,8 @@ async def event_stream(hub: Hub, keepalive: float = 15.0) -> AsyncIterator[str]:
             except TimeoutError:
                 yield ": keep-alive\n\n"
                 continue
+            if ev is None:  # the hub closed: the server is stopping
+                return
             yield f"event: {ev.get('type', 'message')}\ndata: {dumps(ev)}\n\n"
     finally:
         hub.unsubscribe(q)

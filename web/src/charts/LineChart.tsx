@@ -43,6 +43,8 @@ function probe(u: uPlot, nLines: number, xAxis: string, logY: boolean, testId: s
   w.charts[testId] = { xAxis, logY, points: x.length, series, drawn: (prev?.drawn || 0) + 1 };
 }
 
+const AXIS_NAMES: Record<string, string> = { _step: "step", _runtime: "time", _timestamp: "wall time" };
+
 function xFormatter(xAxis: string): (v: number) => string {
   if (xAxis === "_runtime") return (v) => fmtDuration(v);
   if (xAxis === "_timestamp") return (v) => new Date(v * 1000).toLocaleTimeString();
@@ -106,7 +108,7 @@ export function LineChart(p: LineChartProps) {
           box.replaceChildren();
           const head = document.createElement("div");
           head.className = "hover-x";
-          head.textContent = `${p.xAxis} ${fmtX((u.data[0] as number[])[i])}`;
+          head.textContent = `${AXIS_NAMES[p.xAxis] || p.xAxis} ${fmtX((u.data[0] as number[])[i])}`;
           box.append(head);
           for (const [label, color, v] of rows.slice(0, 30)) {
             const row = document.createElement("div");
