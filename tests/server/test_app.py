@@ -93,3 +93,22 @@ def test_cli_registers_server_and_ui_bound_to_localhost_by_default():
         assert defaults["host"] == "127.0.0.1" and defaults["port"] == 8765
         out = CliRunner().invoke(cmd, ["--help"]).output
         assert "--root" in out and "--index-url" in out
+
+
+def test_closing_the_hub_ends_every_event_stream():
+    import asyncio
+
+    from cairn.server.live import Hub, event_stream
+
+    async def scenario() -> list[str]:
+        hub = Hub()
+        stream = event_stream(hub)
+        got = [await stream.__anext__()]
+        hub.publish({"type": "runs", "run_ids": ["r1"]})
+        got.append(await stream.__anext__())
+        hub.close()
+        got.extend([chunk async for chunk in stream])
+        return got
+
+    hello, runs, *rest = asyncio.run(scenario())
+    assert "event: hello" in hello and '"run_ids":["r1"]' in runs and rest == []
