@@ -53,6 +53,7 @@ _STAT_COLS = (
     "x_min",
     "x_max",
     "x_mono",
+    "blocks",
 )
 
 
@@ -134,7 +135,8 @@ def _units(
             )
             parts.append((r.seq, u))
     elif stats:
-        for r in _fetch(engine, rid, key, [r.seq for r in stats], ("seq", "blocks")):
+        # Block statistics came with the first query: the blob is small and stored first.
+        for r in stats:
             bl = ck.blocks_of(r)
             parts.append((r.seq, (bl[ck.COUNT], bl[ck.MIN], bl[ck.MAX], bl[ck.LAST], bl[b1])))
     if raw:
