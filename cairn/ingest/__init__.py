@@ -1,0 +1,1 @@
+"""Ingest: read run files incrementally into the index (``cairn.store``)."""

@@ -51,10 +51,26 @@ def edit_records(fields: dict[str, Any]) -> list[tuple[int, Any]]:
     return recs
 
 
-def update_run(root: str, run_id: str, fields: dict[str, Any]) -> None:
-    """Append the records for ``fields`` to ``runs/<run_id>/run.cairn``."""
+def update_run(
+    root: str, run_id: str, fields: dict[str, Any], scan_from: int = 0, writer_gone: bool = False
+) -> None:
+    """Append the records for ``fields`` to ``runs/<run_id>/run.cairn``.
+
+    When the run's writer is gone (``writer_gone``) a torn last frame left by its crash is cut
+    off first (the bytes after ``scan_from`` are checked), as ``RunWriter`` does on resume;
+    otherwise the edit would sit behind bytes no reader gets past. A live writer's unfinished
+    frame is never touched: O_APPEND places the edit after it.
+    """
     recs = edit_records(fields)
     path = os.path.join(root, "runs", run_id, "run.cairn")
+    if writer_gone:
+        from cairn.runlog.reader import Scan
+
+        scan = Scan(path, scan_from)
+        for _ in scan.frames():
+            pass
+        if scan.problem and scan.problem.startswith("torn") and scan.end >= fmt.HEADER_SIZE:
+            os.truncate(path, scan.end)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND)
     try:
         for rtype, payload in recs:

@@ -271,8 +271,13 @@ class Index:
         ``ValueError`` for an unknown field."""
         from cairn.store.edit import update_run
 
-        self.run(run_id)
-        update_run(self.root, run_id, fields)
+        r = self.run(run_id)
+        with self.engine.connect() as conn:
+            offset = conn.execute(
+                select(S.runs.c.file_offset).where(S.runs.c.id == run_id)
+            ).scalar()
+        gone = r["state"] not in ("running", "preempting")
+        update_run(self.root, run_id, fields, scan_from=offset or 0, writer_gone=gone)
         self.ingest([run_id])
 
     def delete_run(self, run_id: str) -> None:

@@ -165,6 +165,9 @@ def test_rewind_drops_rows_above_the_cut_logged_before_it(root, index):
     assert index.series("rw", "a")[0] == list(range(11))
     assert {k["key"]: k["count"] for k in index.metric_keys(["rw"])} == {"a": 11}
     assert index.run("rw")["summary"]["a"] == 100
+    index.reindex()  # the same from a single pass over the file
+    assert [r["_step"] for r in index.history_rows("rw")] == list(range(11))
+    assert index.series("rw", "a")[1][-2:] == [9.0, 100.0]
 
 
 def test_fork_holds_the_copied_rows(root, index):

@@ -108,3 +108,17 @@ def test_console_system_metrics_files_and_alerts_are_indexed(root, index):
     assert index.system_metrics("r1") == [{"_timestamp": 7.0, "system.cpu": 12.5}]
     assert [(f["name"], f["size"]) for f in index.files("r1")] == [("model.pt", 3)]
     assert index.alerts("r1")[0]["level"] == "WARN"
+
+
+def test_update_of_a_crashed_run_cuts_its_torn_tail_first(root, index):
+    from cairn.runlog import format as fmt
+
+    path = write_run(root, "r1", [{"a": 1}], exit_code=None)
+    os.utime(path, (1.0, 1.0))
+    index.ingest()  # silent for ages: crashed
+    with open(path, "ab") as f:
+        f.write(fmt.frame(fmt.HISTORY, fmt.pack([[0, 1, 5.0, 2]]))[:9])
+    index.update_run("r1", notes="after crash")
+    assert index.run("r1")["notes"] == "after crash"
+    index.reindex()
+    assert index.run("r1")["notes"] == "after crash"
