@@ -149,8 +149,19 @@ def test_hiding_a_run_removes_its_series(page, site):
 def test_clicking_a_column_header_sorts_the_table(page, site):
     open_workspace(page, site)
     page.wait_for_selector(".tr[data-run-id]")
-    page.click(".thead span:has-text('Name')")
+    page.click(".thead .th:has-text('Name')")
     page.wait_for_function("() => location.hash.includes('order=%2Bdisplay_name')")
     page.wait_for_function("() => document.querySelector('.tr[data-run-id] .name')?.textContent === '<img src=x onerror=alert(1)>'")
-    page.click(".thead span:has-text('Name')")
+    page.click(".thead .th:has-text('Name')")
     page.wait_for_function("() => document.querySelector('.tr[data-run-id] .name')?.textContent === 'run-3'")
+
+
+def test_config_and_summary_columns_can_be_added_and_removed(page, site):
+    open_workspace(page, site)
+    page.wait_for_selector(".tr[data-run-id]")
+    page.select_option("select[name=add-column]", "summary.best")
+    cell = page.wait_for_selector(f".tr[data-run-id='{site.ids['run-1']}'] .col-summary\\.best")
+    assert cell.inner_text() == "0.5"
+    assert "cols=summary.best" in page.url
+    page.click(".thead .remove-col")
+    page.wait_for_function("() => !document.querySelector('.col-summary\\\\.best')")

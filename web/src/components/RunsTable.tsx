@@ -7,7 +7,7 @@ import type { RunsPager } from "./useRuns";
 
 const ROW_H = 28;
 
-export interface Column { id: string; label: string; order?: string; width?: number; get: (r: Run) => string }
+export interface Column { id: string; label: string; order?: string; width?: number; removable?: boolean; get: (r: Run) => string }
 
 export const BASE_COLUMNS: Column[] = [
   { id: "state", label: "State", order: "state", width: 76, get: (r) => r.state },
@@ -23,7 +23,7 @@ export function extraColumn(id: string): Column {
   const [src, ...rest] = id.split(".");
   const key = rest.join(".");
   const pick = (r: Run): Json | undefined => flatten(src === "config" ? r.config : r.summary)[key];
-  return { id, label: id, order: src === "config" ? `config.${key}` : `summary_metrics.${key}`, get: (r) => fmtValue(pick(r)) };
+  return { id, label: id, removable: true, order: src === "config" ? `config.${key}` : `summary_metrics.${key}`, get: (r) => fmtValue(pick(r)) };
 }
 
 export interface RunsTableProps {
@@ -38,6 +38,7 @@ export interface RunsTableProps {
   colorOf: (id: string) => string;
   onColor: (id: string, c: string) => void;
   onOpen: (id: string) => void;
+  onRemoveColumn: (id: string) => void;
 }
 
 export function RunsTable(p: RunsTableProps) {
@@ -90,7 +91,12 @@ export function RunsTable(p: RunsTableProps) {
     <div class="runs-table" data-total={total}>
       <div class="thead" style={{ gridTemplateColumns: grid, width: tableWidth }}>
         <span /><span /><span />
-        {p.columns.map((c) => <span class={c.order ? "sortable" : ""} onClick={() => clickHeader(c)}>{c.label}{sortMark(c)}</span>)}
+        {p.columns.map((c) => (
+          <span class={`th${c.order ? " sortable" : ""}`} title={c.label} onClick={() => clickHeader(c)}>
+            <span class="th-label">{c.label}{sortMark(c)}</span>
+            {c.removable && <button class="remove-col" title="remove column" onClick={(e) => { e.stopPropagation(); p.onRemoveColumn(c.id); }}>×</button>}
+          </span>
+        ))}
       </div>
       <div class="tbody" ref={scroller}>
         <div style={{ height: total * ROW_H, position: "relative", width: tableWidth }}>{body}</div>

@@ -141,7 +141,8 @@ export function Workspace({ route }: { route: Route }) {
         {pager.error && <div class="error">{pager.error}</div>}
         <RunsTable pager={pager} columns={[...BASE_COLUMNS, ...extraCols.map(extraColumn)]} order={order} onOrder={(o) => setParams({ order: o })}
           selected={selected} onToggleSelect={toggleSel} hidden={hidden} onToggleHidden={toggleHidden} colorOf={colorOf} onColor={setColor}
-          onOpen={(id) => navigate({ page: "run", project, runId: id, params: {} })} />
+          onOpen={(id) => navigate({ page: "run", project, runId: id, params: {} })}
+          onRemoveColumn={(c) => setParams({ cols: extraCols.filter((x) => x !== c).join(",") })} />
       </aside>
       <main class="charts-pane">
         <Controls xAxis={settings.xAxis} xChoices={metrics} smoothing={settings.smoothing} logY={settings.logY} zoomed={!!zoom} onChange={setParams} />
