@@ -165,3 +165,15 @@ def test_config_and_summary_columns_can_be_added_and_removed(page, site):
     assert "cols=summary.best" in page.url
     page.click(".thead .remove-col")
     page.wait_for_function("() => !document.querySelector('.col-summary\\\\.best')")
+
+
+def test_selected_runs_are_the_ones_charted_and_can_be_compared(page, site):
+    open_workspace(page, site)
+    wait_probe(page, "train/loss", lambda p: len(p["series"]) == 5)
+    for name in ("run-0", "run-2"):
+        page.check(f".tr[data-run-id='{site.ids[name]}'] input[type=checkbox]")
+    p = wait_probe(page, "train/loss", lambda p: len(p["series"]) == 2)
+    assert sorted(s["label"] for s in p["series"]) == ["run-0", "run-2"]
+    page.click("text=compare")
+    page.wait_for_selector("svg.parcoords")
+    assert len(page.query_selector_all("svg.parcoords polyline.run-line")) == 2
