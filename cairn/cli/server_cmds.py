@@ -17,8 +17,11 @@ import click
 
 
 def _resolve_root(root: str | None) -> str:
-    """``--root``, else ``CAIRN_ROOT``, else ``./cairn-data`` (the SDK's default root)."""
-    return os.path.abspath(root or os.environ.get("CAIRN_ROOT") or "cairn-data")
+    """``--root``, else the root ``cairn.init`` would use (``CAIRN_ROOT``, else ``cairn-data``
+    under ``CAIRN_DIR``/``WANDB_DIR``/the working directory)."""
+    from cairn.sdk.init import resolve_root
+
+    return os.path.abspath(root) if root else resolve_root()
 
 
 def serve(root: str | None, host: str, port: int, index_url: str | None,
@@ -77,7 +80,8 @@ def _options(f):  # shared options of both commands
                      help="SQLAlchemy URL of the index (default: SQLite in the root).")(f)
     f = click.option("--port", default=8765, show_default=True, type=int)(f)
     f = click.option("--host", default="127.0.0.1", show_default=True)(f)
-    f = click.option("--root", default=None, help="The Cairn root (default $CAIRN_ROOT or ./cairn-data).")(f)
+    f = click.option("--root", default=None, help="The Cairn root (default: where cairn.init logs: $CAIRN_ROOT, else "
+                          "cairn-data under $CAIRN_DIR/$WANDB_DIR/the working directory).")(f)
     return f
 
 

@@ -62,10 +62,10 @@ def create_app(root: str | None = None, index_url: str | None = None, index: Any
     pure request handling may turn it off.
     """
     if index is None:
+        from cairn.sdk.init import resolve_root
         from cairn.store.index import open_index
 
-        index = open_index(os.path.abspath(root or os.environ.get("CAIRN_ROOT") or "cairn-data"),
-                           url=index_url)
+        index = open_index(os.path.abspath(root) if root else resolve_root(), url=index_url)
     hub = Hub()
     watcher = Watcher(index, hub, ingest_interval)
 
