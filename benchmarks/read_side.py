@@ -97,16 +97,51 @@ def _small_runs(root: str, n: int) -> None:
             f.write(fmt.HEADER + b"".join(fmt.frame(t, fmt.pack(p)) for t, p in recs))
 
 
+_SCHEMAS: list[str] = []
+
+
+def _fresh_url(url: str | None) -> str | None:
+    """``url`` itself for SQLite (a file per root); for PostgreSQL a new schema, dropped at exit
+    (two roots must not share one index)."""
+    if not url or not url.startswith("postgresql"):
+        return None if not url else url
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    schema = "bench_" + uuid.uuid4().hex[:10]
+    eng = create_engine(url)
+    with eng.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    eng.dispose()
+    _SCHEMAS.append(schema)
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+def _drop_schemas(url: str | None) -> None:
+    if not _SCHEMAS:
+        return
+    from sqlalchemy import create_engine, text
+
+    eng = create_engine(url)
+    with eng.begin() as conn:
+        for schema in _SCHEMAS:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    eng.dispose()
+
+
 def cairn_figures(args: argparse.Namespace, tmp: str) -> dict:
     from cairn.store.index import open_index
 
     out: dict = {}
+    url1, url2 = _fresh_url(args.url), _fresh_url(args.url)
     root = os.path.join(tmp, "cairn")
     print("  writing run files ...", flush=True)
     _write_run(root, "ing", 200_000, 10)
     _write_run(root, "h100k", 100_000, 1)
     _write_run(root, "h1m", args.big, 1)
-    ix = open_index(root, args.url)
+    ix = open_index(root, url1)
     rep = ix.ingest(["ing"])
     out["ingest_values_per_s"] = rep.values / rep.seconds
     rep = ix.ingest(["h1m"])
@@ -123,12 +158,12 @@ def cairn_figures(args: argparse.Namespace, tmp: str) -> dict:
     print(f"  writing {args.runs} small runs ...", flush=True)
     root2 = os.path.join(tmp, "many")
     _small_runs(root2, args.runs)
-    ix = open_index(root2, args.url)
+    ix = open_index(root2, url2)
     t = time.perf_counter()
     ix.ingest()
     out["ingest_runs_per_s"] = args.runs / (time.perf_counter() - t)
     ix.close()
-    ix = open_index(root2, args.url)
+    ix = open_index(root2, url2)
     flt = {"$and": [{"summary_metrics.acc": {"$gt": 0.5}}, {"config.opt": "adam"}]}
     t = time.perf_counter()
     page, total = ix.runs(filters=flt, order="-summary_metrics.acc", limit=50)
@@ -247,11 +282,12 @@ def main() -> None:
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="cairn-read-bench-")
     try:
-        print("Cairn:", flush=True)
+        print(f"Cairn ({'SQLite' if not args.url else args.url.split(':')[0]}):", flush=True)
         c = cairn_figures(args, tmp)
         p = {} if args.no_peers else peer_figures(args.peer_steps, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        _drop_schemas(args.url)
     rows = [
         ("ingest, metric values/s (200k steps x 10)", c["ingest_values_per_s"], "ingest_values_per_s"),
         ("ingest, metric values/s (1M steps x 1)", c["ingest_1m_values_per_s"], None),
