@@ -100,6 +100,7 @@ def test_compare_view_plots_selected_runs(page, site):
     page.wait_for_selector("svg.parcoords")
     assert len(page.query_selector_all("svg.parcoords polyline.run-line")) == 4
     assert len(page.query_selector_all("svg.scatter circle.point")) == 4
+    page.screenshot(path=os.path.join(site.shots, "compare.png"), full_page=True)
 
 
 def test_console_tab_shows_captured_lines_as_text(page, site):

@@ -8,7 +8,7 @@ import { setParams, type Route } from "../lib/route";
 import { hashColor } from "../charts/colors";
 import { fmtNum } from "../lib/format";
 
-const W = 760, H = 320, PAD = 40;
+const W = 760, H = 340, PAD = 44;
 
 function numericKeys(runs: Run[], pick: (r: Run) => Record<string, unknown>): string[] {
   const s = new Set<string>();
@@ -33,7 +33,8 @@ export function Compare({ route }: { route: Route }) {
   const cy = sum.includes(route.params.cy) ? route.params.cy : sum[0];
   const axes = [...cfg.map((k) => ["config", k]), ...(cy ? [["summary", cy]] : [])] as [string, string][];
   const val = (r: Run, [src, k]: [string, string]) => flatten(src === "config" ? r.config : r.summary)[k] as number | undefined;
-  const axisScales = axes.map((a) => scale(runs.map((r) => val(r, a)).filter((v): v is number => typeof v === "number")));
+  const axisVals = axes.map((a) => runs.map((r) => val(r, a)).filter((v): v is number => typeof v === "number"));
+  const axisScales = axisVals.map(scale);
   const ax = (i: number) => PAD + (i * (W - 2 * PAD)) / Math.max(1, axes.length - 1);
 
   return (
@@ -45,7 +46,14 @@ export function Compare({ route }: { route: Route }) {
       </div>
       <h3>Parallel coordinates</h3>
       <svg class="parcoords" width={W} height={H} data-axes={axes.length}>
-        {axes.map((a, i) => <g><line x1={ax(i)} x2={ax(i)} y1={PAD} y2={H - PAD} stroke="#999" /><text x={ax(i)} y={PAD - 10} text-anchor="middle">{a[1]}</text></g>)}
+        {axes.map((a, i) => (
+          <g>
+            <line x1={ax(i)} x2={ax(i)} y1={PAD} y2={H - PAD} stroke="#999" />
+            <text x={ax(i)} y={PAD - 22} text-anchor="middle">{a[1]}</text>
+            <text x={ax(i)} y={PAD - 8} text-anchor="middle" class="muted">{axisVals[i].length ? fmtNum(Math.max(...axisVals[i])) : ""}</text>
+            <text x={ax(i)} y={H - PAD + 14} text-anchor="middle" class="muted">{axisVals[i].length ? fmtNum(Math.min(...axisVals[i])) : ""}</text>
+          </g>
+        ))}
         {runs.map((r) => {
           const pts = axes.map((a, i) => { const v = val(r, a); return typeof v === "number" ? `${ax(i)},${H - PAD - axisScales[i](v) * (H - 2 * PAD)}` : null; }).filter(Boolean);
           return <polyline class="run-line" points={pts.join(" ")} fill="none" stroke={hashColor(r.id)} stroke-width={2}><title>{r.name || r.id}</title></polyline>;
