@@ -113,16 +113,15 @@ def apply(st: RunState, p: Pending, offset: int, rtype: int, raw: bytes, d: Any)
         if isinstance(lines, str):
             lines = lines.splitlines()
         base = st.next_seq("console", len(lines))
+        times = d.get("times")
+        if not isinstance(times, list) or len(times) != len(lines):
+            times = [d.get("time")] * len(lines)  # one time for the whole record
+        stream = str(d.get("stream", "stdout"))
         for i, line in enumerate(lines):
             p.console.append(
-                {
-                    "seq": base + i,
-                    "stream": str(d.get("stream", "stdout")),
-                    "time": d.get("time"),
-                    "line": str(line),
-                }
+                {"seq": base + i, "stream": stream, "time": times[i], "line": str(line)}
             )
-        _beat(st, d.get("time"))
+        _beat(st, times[-1] if times else d.get("time"))
     elif rtype == fmt.STATS:
         t = d.get("time") or 0.0
         p.stats.append(

@@ -97,14 +97,14 @@ def test_console_system_metrics_files_and_alerts_are_indexed(root, index):
     path = write_run(root, "r1", [{"a": 1}], exit_code=None)
     w = RunWriter(path)
     w.put(fmt.OUTPUT, {"stream": "stdout", "lines": ["one", "two"], "time": 5.0})
-    w.put(fmt.OUTPUT, {"stream": "stderr", "lines": ["three"], "time": 6.0})
+    w.put(fmt.OUTPUT, {"stream": "stderr", "lines": ["three"], "times": [6.5], "time": 6.0})
     w.put(fmt.STATS, {"time": 7.0, "values": {"system.cpu": 12.5}})
     w.put(fmt.FILES, {"files": [{"path": "model.pt", "policy": "now", "size": 3, "sha256": "ab" * 32}]})
     w.put(fmt.ALERT, {"title": "t", "text": "x", "level": "WARN", "wait_duration": 1000, "time": 8.0})
     w.close()
     index.ingest()
     assert [c["text"] for c in index.console("r1")] == ["one", "two", "three"]
-    assert [c["stream"] for c in index.console("r1", offset=2)] == ["stderr"]
+    assert [(c["stream"], c["time"]) for c in index.console("r1", offset=2)] == [("stderr", 6.5)]
     assert index.system_metrics("r1") == [{"_timestamp": 7.0, "system.cpu": 12.5}]
     assert [(f["name"], f["size"]) for f in index.files("r1")] == [("model.pt", 3)]
     assert index.alerts("r1")[0]["level"] == "WARN"
