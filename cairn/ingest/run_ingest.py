@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -32,6 +32,7 @@ from cairn.store import schema as S
 from cairn.store.db import write
 
 _UNKNOWN = object()
+_UPDATE_RUN = update(S.runs).where(S.runs.c.id == bindparam("run_id"))
 FLUSH_VALUES = 4_000_000  # pending numeric points before an intermediate flush
 FLUSH_BYTES = 64 << 20  # pending history payload bytes before an intermediate flush
 STALE_AFTER_S = 600.0  # no new bytes for this long and no exit record: the run crashed
@@ -159,10 +160,12 @@ def _ingest_run(engine: Engine, root: str, run_id: str, report: IngestReport, kn
         sink.flush(conn, st, p)
         _state_from_liveness(st, stat.st_mtime)
         values = _run_values(st, scan.end, stat.st_mtime, sink.bump_rev(conn))
+        # Parameters rather than literal values: the compiled statement is cached, which
+        # matters when thousands of small runs are ingested.
         if row is None:
-            conn.execute(insert(S.runs).values(id=run_id, **values))
+            conn.execute(insert(S.runs), {"id": run_id, **values})
         else:
-            conn.execute(update(S.runs).where(R.id == run_id).values(**values))
+            conn.execute(_UPDATE_RUN, {"run_id": run_id, **values})
         report.runs_updated += 1
 
 
