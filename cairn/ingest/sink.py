@@ -1,15 +1,15 @@
 """Write what ingest produced (:class:`~cairn.ingest.apply.Pending`) into the index tables.
 
-All functions take a connection inside the caller's write transaction. Numeric points are
-appended to the key's last chunk while it has room (read back, extended, rewritten), then new
-chunks of ``CHUNK_POINTS`` follow, so chunks stay full and step-ordered however often a live
-run is ingested.
+All functions take a connection inside the caller's write transaction. Numeric points of a
+key go to a few small tail chunks that are merged into full chunks of ``CHUNK_POINTS`` once
+they add up (see ``_append_points``), so a live run ingested often writes little, and reads
+still meet mostly full chunks.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from cairn.ingest.apply import Pending
@@ -43,7 +43,17 @@ def flush(conn: Connection, st: RunState, p: Pending) -> None:
     p.rows_bytes = 0
 
 
+MAX_TAIL = 8  # partial chunks a key may end with before they are merged
+
+
 def _append_points(conn: Connection, st: RunState, key: str, parts: list) -> None:
+    """Append new points of ``key``: as one more small chunk while the key's partial tail
+    chunks are few and small, else merged with that tail into full chunks.
+
+    A live run ingested every second thus writes only its new points most of the time, and
+    rewrites at most ``CHUNK_POINTS`` points once every ``MAX_TAIL`` passes; chunks stay
+    contiguous in ``seq`` and step order.
+    """
     rid, C = st.run_id, S.history_chunks.c
     steps = np.concatenate([x[0] for x in parts])
     vals = np.concatenate([x[1] for x in parts])
@@ -54,28 +64,35 @@ def _append_points(conn: Connection, st: RunState, key: str, parts: list) -> Non
     # (a define_metric arriving mid-run leaves earlier chunks without; readers then join).
     xkey = xkeys.pop() if len(xkeys) == 1 else None
     xs = np.concatenate([x[4] for x in parts]) if xkey is not None else None
-    nchunks = st.key_chunks.get(key, 0)
-    seq = nchunks
-    if nchunks:
-        last = conn.execute(
-            select(C.count, C.step_min, C.steps, C.vals, C.times, C.xs, C.xkey).where(
-                C.run_id == rid, C.key == key, C.seq == nchunks - 1
-            )
-        ).first()
-        if last is not None and last.count < ck.CHUNK_POINTS:
-            prt, pts = ck.times_of(last)
-            steps = np.concatenate([ck.steps_of(last), steps])
-            vals = np.concatenate([ck.vals_of(last), vals])
-            rt = np.concatenate([prt, rt])
-            ts = np.concatenate([pts, ts])
-            if xkey is not None and last.xkey == xkey:
-                xs = np.concatenate([ck.xs_of(last), xs])
+    n = st.key_chunks.get(key, 0)
+    tail_seq, tail_pts = st.key_tail.get(key, (n, 0))
+    if n - tail_seq < MAX_TAIL and tail_pts + len(vals) < ck.CHUNK_POINTS:
+        conn.execute(
+            insert(S.history_chunks),
+            [{"run_id": rid, "key": key, "seq": n, **ck.pack(steps, vals, rt, ts, xs, xkey)}],
+        )
+        st.key_chunks[key] = n + 1
+        st.key_tail[key] = (tail_seq, tail_pts + len(vals))
+        return
+    if tail_seq < n:
+        where = (C.run_id == rid, C.key == key, C.seq >= tail_seq)
+        olds = conn.execute(
+            select(C.seq, C.count, C.step_min, C.steps, C.vals, C.times, C.xs, C.xkey)
+            .where(*where)
+            .order_by(C.seq)
+        ).all()
+        if olds:
+            times = [ck.times_of(o) for o in olds]
+            steps = np.concatenate([*(ck.steps_of(o) for o in olds), steps])
+            vals = np.concatenate([*(ck.vals_of(o) for o in olds), vals])
+            rt = np.concatenate([*(t[0] for t in times), rt])
+            ts = np.concatenate([*(t[1] for t in times), ts])
+            if xkey is not None and all(o.xkey == xkey for o in olds):
+                xs = np.concatenate([*(ck.xs_of(o) for o in olds), xs])
             else:
                 xkey, xs = None, None
-            conn.execute(
-                delete(S.history_chunks).where(C.run_id == rid, C.key == key, C.seq == nchunks - 1)
-            )
-            seq = nchunks - 1
+            conn.execute(delete(S.history_chunks).where(*where))
+    seq = tail_seq
     out = []
     for a in range(0, len(vals), ck.CHUNK_POINTS):
         b = a + ck.CHUNK_POINTS
@@ -91,6 +108,8 @@ def _append_points(conn: Connection, st: RunState, key: str, parts: list) -> Non
         seq += 1
     conn.execute(insert(S.history_chunks), out)
     st.key_chunks[key] = seq
+    last = out[-1]["count"]
+    st.key_tail[key] = (seq - 1, last) if last < ck.CHUNK_POINTS else (seq, 0)
 
 
 def _merge_key_stats(conn: Connection, st: RunState, stats: dict) -> None:
@@ -157,9 +176,7 @@ def rewind(conn: Connection, st: RunState, cut: int) -> None:
                 **ck.pack(steps[m], vals[m], rt[m], ts[m], None if xs is None else xs[m], r.xkey)
             )
         )
-    st.key_chunks = dict(
-        conn.execute(select(C.key, func.count()).where(C.run_id == rid).group_by(C.key)).all()
-    )
+    _recount_chunks(conn, st)
     # Recount per-key statistics from the rows that remain.
     cols = Columns()
     for r in conn.execute(select(R.payload, R.t0, R.rt_off).where(R.run_id == rid).order_by(R.seq)):
@@ -199,3 +216,19 @@ def bump_rev(conn: Connection) -> int:
     c = S.counters.c
     q = update(S.counters).where(c.name == "rev").values(value=c.value + 1).returning(c.value)
     return conn.execute(q).scalar_one()
+
+
+def _recount_chunks(conn: Connection, st: RunState) -> None:
+    """Rebuild each key's chunk count and partial tail from the stored chunks."""
+    C = S.history_chunks.c
+    counts: dict[str, list[int]] = {}
+    q = select(C.key, C.count).where(C.run_id == st.run_id).order_by(C.key, C.seq)
+    for key, count in conn.execute(q):
+        counts.setdefault(key, []).append(count)
+    st.key_chunks, st.key_tail = {}, {}
+    for key, cs in counts.items():
+        st.key_chunks[key] = len(cs)
+        i = len(cs)
+        while i > 0 and cs[i - 1] < ck.CHUNK_POINTS:
+            i -= 1
+        st.key_tail[key] = (i, sum(cs[i:]))

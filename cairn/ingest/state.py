@@ -42,6 +42,7 @@ class RunState:
         self.rewinds: list[list] = []  # [file offset of the RUN record, cut step]
         self.seq: dict[str, int] = {}  # next sequence number per table
         self.key_chunks: dict[str, int] = {}  # numeric chunks written per key
+        self.key_tail: dict[str, tuple[int, int]] = {}  # first partial tail chunk, its points
 
     def define(self, d: dict) -> None:
         self.defs.define(d)
@@ -78,6 +79,7 @@ class RunState:
                 "rewinds": self.rewinds,
                 "seq": self.seq,
                 "key_chunks": self.key_chunks,
+                "key_tail": self.key_tail,
             }
         )
 
@@ -109,4 +111,5 @@ class RunState:
             "key_chunks",
         ):
             setattr(st, k, d[k])
+        st.key_tail = {k: tuple(v) for k, v in d.get("key_tail", {}).items()}
         return st

@@ -141,3 +141,31 @@ def test_define_metric_step_metric_axis_uses_statistics(root, index):
     m = (x >= 1000) & (x <= 20000)
     _check(res, x[m], v[m])
     assert cost["raw_chunks"] <= 2
+
+
+def test_many_small_ingest_passes_keep_few_chunks_and_exact_views(root, index):
+    from sqlalchemy import func, select
+
+    from cairn.ingest.sink import MAX_TAIL
+    from cairn.store import schema as S
+
+    d = os.path.join(root, "runs", "live")
+    os.makedirs(d)
+    w = RunWriter(os.path.join(d, "run.cairn"))
+    w.put(fmt.RUN, {"id": "live", "project": "p", "start_time": 0.0, "host": "elsewhere", "pid": 1})
+    n, per_pass = 12_000, 300
+    v = np.random.default_rng(5).normal(size=n)
+    for a in range(0, n, per_pass):
+        for i in range(a, a + per_pass):
+            w.put_row(i, float(i), {"v": float(v[i])})
+        w.flush()
+        index.ingest()
+    w.close()
+    index.ingest()
+    C = S.history_chunks.c
+    with index.engine.connect() as conn:
+        chunks = conn.execute(select(func.count()).where(C.run_id == "live", C.key == "v")).scalar()
+    assert chunks <= n // ck.CHUNK_POINTS + MAX_TAIL
+    x, y = index.series_arrays("live", "v")
+    assert x.tolist() == list(range(n)) and np.array_equal(y, v)
+    _check(index.history_buckets(["live"], ["v"], buckets=33)["live"]["v"], np.arange(n), v)
