@@ -122,3 +122,17 @@ def test_update_of_a_crashed_run_cuts_its_torn_tail_first(root, index):
     assert index.run("r1")["notes"] == "after crash"
     index.reindex()
     assert index.run("r1")["notes"] == "after crash"
+
+
+def test_a_second_index_on_the_same_database_sees_changes_and_deletions(root, db_url, index):
+    from cairn.store.index import open_index
+
+    other = open_index(root, db_url)
+    write_run(root, "r1", [{"a": 1}])
+    write_run(root, "r2", [{"a": 2}])
+    index.ingest()
+    assert [r["id"] for r in other.runs()[0]] == ["r1", "r2"]
+    index.update_run("r1", name="new name")
+    index.delete_run("r2")
+    assert [(r["id"], r["name"]) for r in other.runs()[0]] == [("r1", "new name")]
+    other.close()
