@@ -123,3 +123,16 @@ def test_console_and_stats_switched_off_by_environment(disk, monkeypatch):
     time.sleep(0.3)
     run.finish()
     assert disk.records(run, fmt.OUTPUT) == [] and disk.records(run, fmt.STATS) == []
+
+
+def test_environment_metadata_is_recorded_in_the_background(disk):
+    run = cairn.init(project="p", settings={"console": "off", "x_disable_stats": True})
+    deadline = time.time() + 20
+    while time.time() < deadline and not disk.records(run, fmt.TELEMETRY):
+        time.sleep(0.05)
+    meta = disk.one(run, fmt.TELEMETRY)
+    assert meta["python"] == sys.version.split()[0] and meta["host"] and "requirements" in meta
+    deadline = time.time() + 5
+    while time.time() < deadline and not os.path.exists(os.path.join(run.dir, "requirements.txt")):
+        time.sleep(0.05)  # written last, after wandb-metadata.json
+    assert os.path.exists(os.path.join(run.dir, "wandb-metadata.json"))
