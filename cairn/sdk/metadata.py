@@ -79,7 +79,7 @@ def start_background(run: Any, delay: float = 0.3) -> None:
             meta = collect(run)
             if run._finished:
                 return
-            run._emit(fmt.TELEMETRY, meta)
+            run._emit(fmt.TELEMETRY, dict(meta))  # a copy: meta is changed below, the writer packs later
             os.makedirs(run.dir, exist_ok=True)
             import json
 
