@@ -88,7 +88,9 @@ class SummaryState:
             if not isinstance(nxt, dict):
                 nxt = node[p] = {}
             node = nxt
-        node[path[-1]] = value
+        # a copy: the caller may also have queued ``value`` for the run file, and later nested
+        # writes change the summary in place
+        node[path[-1]] = _copy_plain(value)
 
     def remove(self, path: list[str] | tuple[str, ...]) -> None:
         node = self.latest
@@ -116,3 +118,12 @@ def _merge(latest: dict, k: str, v: dict) -> None:
             _merge(cur, kk, vv)
         else:
             cur[kk] = vv
+
+
+def _copy_plain(v: Any) -> Any:
+    """A copy of a converted value: dicts and lists are rebuilt, everything else is immutable."""
+    if type(v) is dict:
+        return {k: _copy_plain(x) for k, x in v.items()}
+    if type(v) is list:
+        return [_copy_plain(x) for x in v]
+    return v

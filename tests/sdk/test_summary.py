@@ -140,3 +140,12 @@ def test_r5_1_wandb_summary_json_holds_final_summary(run):
     with open(os.path.join(run.dir, "wandb-summary.json")) as f:
         data = json.load(f)
     assert data["a"] == 1 and data["_step"] == 0 and "runtime" in data["_wandb"]
+
+
+def test_r3_4_a_later_nested_write_does_not_change_the_earlier_record(run, disk):
+    run.summary["n"] = {"a": 1}
+    run.summary.n.a = 5  # immediately, before the writer has packed the first record
+    run.finish()
+    nested = [n for r in disk.records(run, fmt.SUMMARY) if "nested" in r.data for n in r.data["nested"]]
+    assert nested == [[["n"], {"a": 1}], [["n", "a"], 5]]
+    assert disk.final_summary(run)["n"] == {"a": 5}
