@@ -19,6 +19,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 
 from cairn.ingest.run_ingest import IngestReport
@@ -49,34 +50,52 @@ def iso(ts: float | None) -> str | None:
     return _dt.datetime.fromtimestamp(int(ts), _dt.UTC).isoformat()[:19]
 
 
-def run_dict(r: Any) -> dict:
-    """A ``runs`` row as the contract's run dict (plus ``created_ts``/``heartbeat_ts``)."""
-    return {
-        "id": r.id,
-        "project": r.project,
-        "entity": r.entity,
-        "name": r.name,
-        "state": r.state,
-        "created_at": iso(r.created_at),
-        "heartbeat_at": iso(r.heartbeat_at),
-        "created_ts": r.created_at,
-        "heartbeat_ts": r.heartbeat_at,
-        "runtime": r.runtime,
-        "tags": fmt.unpack(r.tags) if r.tags else [],
-        "group": r.group,
-        "job_type": r.job_type,
-        "notes": r.notes,
-        "config": fmt.unpack(r.config) if r.config else {},
-        "summary": fmt.unpack(r.summary) if r.summary else {},
-        "last_step": r.last_step,
-        "exit_code": r.exit_code,
-        "host": r.host,
-        "metadata": fmt.unpack(r.metadata) if r.metadata else {},
-        "metrics": fmt.unpack(r.metrics) if r.metrics else [],
-    }
+_RUN_NAMES = (
+    "id",
+    "project",
+    "entity",
+    "name",
+    "state",
+    "created_at",
+    "heartbeat_at",
+    "runtime",
+    "tags",
+    "group",
+    "job_type",
+    "notes",
+    "config",
+    "summary",
+    "last_step",
+    "exit_code",
+    "host",
+    "metadata",
+    "metrics",
+)
+_UNPACKED = {"tags": list, "config": dict, "summary": dict, "metadata": dict, "metrics": list}
 
 
-_RUN_COLS = [c for c in S.runs.c if c.name not in ("decoder",)]
+def run_dicts(rows: list) -> list[dict]:
+    """``runs`` rows (tuples in ``_RUN_NAMES`` order) as the contract's run dicts, plus
+    ``created_ts``/``heartbeat_ts`` (epoch seconds). Dates are formatted in one numpy call,
+    which keeps loading 10,000 runs cheap."""
+    if not rows:
+        return []
+    ts = np.array([(r[5], r[6]) for r in rows], dtype=np.float64)
+    dates = np.datetime_as_string(ts.astype("datetime64[s]"), unit="s").tolist()
+    out = []
+    unpack = fmt.unpack
+    for r, (c, h) in zip(rows, dates, strict=True):
+        d = dict(zip(_RUN_NAMES, r, strict=True))
+        for k, empty in _UNPACKED.items():
+            v = d[k]
+            d[k] = unpack(v) if v else empty()
+        d["created_ts"], d["heartbeat_ts"] = d["created_at"], d["heartbeat_at"]
+        d["created_at"], d["heartbeat_at"] = c, h
+        out.append(d)
+    return out
+
+
+_RUN_COLS = [S.runs.c[n] for n in _RUN_NAMES]
 
 
 class Index:
@@ -135,8 +154,8 @@ class Index:
             if ids is not None:
                 for k in [k for k in cache if k not in ids]:
                     del cache[k]
-            for r in changed:
-                cache[r.id] = run_dict(r)
+            for d in run_dicts([tuple(r) for r in changed]):
+                cache[d["id"]] = d
             self._cache, self._cache_rev = cache, rev
             return cache
 
