@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Engine
 
 from cairn.ingest.run_ingest import IngestReport, ingest_run
@@ -56,6 +56,9 @@ def refresh_projects(engine: Engine) -> None:
         R.project, func.min(R.entity), func.min(R.created_at), func.max(R.heartbeat_at)
     ).group_by(R.project)
     with write(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            # Concurrent refreshes would both re-insert the same names: take turns.
+            conn.execute(text("SELECT pg_advisory_xact_lock(7424712)"))
         rows = conn.execute(q).all()
         conn.execute(delete(S.projects))
         if rows:
