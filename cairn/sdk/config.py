@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from cairn.sdk.convert import to_value
+from cairn.sdk.convert import copy_plain, to_value
 from cairn.sdk.errors import ConfigError
 
 
@@ -194,4 +194,6 @@ class Config:
             return
         self._items.update(upd)
         if emit and self._emit is not None:
-            self._emit(upd)
+            # the record gets its own copy: in-place changes to a nested value read back from
+            # the config must not reach the run file (R4.7)
+            self._emit({k: copy_plain(v) for k, v in upd.items()})

@@ -148,5 +148,19 @@ def _array(a: Any, ctx: Any, key: str, mode: str, type_name: str | None = None) 
     return {"_type": "histogram", "values": counts.tolist(), "bins": edges.tolist()}
 
 
+def copy_plain(v: Any) -> Any:
+    """A copy of a converted value deep enough that no dict or list is shared with ``v``.
+
+    Used where one value goes both into live state (config, summary) and into a queued record:
+    the writer packs records later, so a shared dict changed in between would change the
+    record. Cost: proportional to the number of containers; scalars are returned as they are.
+    """
+    if type(v) is dict:
+        return {k: copy_plain(x) for k, x in v.items()}
+    if type(v) is list:
+        return [copy_plain(x) for x in v]
+    return v
+
+
 def is_number(v: Any) -> bool:
     return (type(v) is int or type(v) is float) and not (type(v) is float and math.isnan(v))

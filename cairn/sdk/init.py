@@ -17,6 +17,7 @@ from typing import Any
 from cairn.runlog import format as fmt
 from cairn.sdk import globals as g
 from cairn.sdk.config import load_yaml_config, parse_config
+from cairn.sdk.convert import copy_plain
 from cairn.sdk.errors import UsageError
 from cairn.sdk.naming import check_id, default_project, generate_id, generate_name
 from cairn.sdk.settings import MODES, RESUME, Settings, resolve
@@ -229,7 +230,7 @@ def init(
         state.latest = prior["summary"]
         run._defs, run._summary_state = state.defs, state
     run.config._write(full_config, allow_val_change=bool(prior) or bool(allow_val_change), emit=False)
-    run._emit(fmt.RUN, {**info, "config": {k: v for k, v in run.config._items.items()}})
+    run._emit(fmt.RUN, {**info, "config": copy_plain(dict(run.config._items))})
     if fork:
         from cairn.sdk.resume import copy_fork
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from cairn.sdk.convert import copy_plain
 from cairn.sdk.metrics import MetricDefs
 
 _AGG_OPS = frozenset(("min", "max", "mean", "best", "last", "first"))
@@ -90,7 +91,7 @@ class SummaryState:
             node = nxt
         # a copy: the caller may also have queued ``value`` for the run file, and later nested
         # writes change the summary in place
-        node[path[-1]] = _copy_plain(value)
+        node[path[-1]] = copy_plain(value)
 
     def remove(self, path: list[str] | tuple[str, ...]) -> None:
         node = self.latest
@@ -118,12 +119,3 @@ def _merge(latest: dict, k: str, v: dict) -> None:
             _merge(cur, kk, vv)
         else:
             cur[kk] = vv
-
-
-def _copy_plain(v: Any) -> Any:
-    """A copy of a converted value: dicts and lists are rebuilt, everything else is immutable."""
-    if type(v) is dict:
-        return {k: _copy_plain(x) for k, x in v.items()}
-    if type(v) is list:
-        return [_copy_plain(x) for x in v]
-    return v

@@ -204,3 +204,13 @@ def test_r4_10_config_yaml_wraps_every_value(run):
     with open(os.path.join(run.dir, "config.yaml")) as f:
         data = yaml.safe_load(f)
     assert data["lr"] == {"value": 0.1} and data["nested"] == {"value": {"a": 1}}
+
+
+def test_r4_7_in_place_change_of_a_nested_value_is_not_persisted(disk):
+    run = new_run(config={"nested": {"a": 1}})
+    run.config.update({"other": {"b": 1}})
+    run.config.nested["a"] = 2  # changes the local object only
+    run.config.other["b"] = 2
+    run.finish()
+    assert config_on_disk(disk, run) == {"nested": {"a": 1}, "other": {"b": 1}}
+    assert run.config.nested == {"a": 2}
