@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -110,6 +110,10 @@ def _ingest_run(engine: Engine, root: str, run_id: str, report: IngestReport, kn
             _refresh_liveness(engine, run_id, stat.st_mtime)
         return
     with write(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            # One ingest of a run at a time, even before its row exists (SQLite's write lock
+            # already gives this); a row lock alone cannot cover a run not yet inserted.
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:rid))"), {"rid": run_id})
         row = conn.execute(
             select(R.file_offset, R.decoder).where(R.id == run_id).with_for_update()
         ).first()
