@@ -262,7 +262,8 @@ def test_eight_concurrent_writers_then_ingest(eight_writers, root, index):
 def _ingester(root: str, url: str | None, n: int) -> None:
     ix = open_index(root, url)
     for _ in range(n):
-        ix.ingest()
+        rep = ix.ingest()
+        assert rep.problems == [], rep.problems  # a failed assertion gives a non-zero exit
 
 
 def test_concurrent_ingesters_agree(root, db_url):
