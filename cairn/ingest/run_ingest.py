@@ -93,7 +93,20 @@ def ingest_run(
         )
 
 
+class _NotYet(Exception):
+    """Raised inside the write transaction to roll it back: the run cannot be indexed yet."""
+
+
 def _ingest_run(engine: Engine, root: str, run_id: str, report: IngestReport, known: Any) -> None:
+    try:
+        _ingest_run_once(engine, root, run_id, report, known)
+    except _NotYet:
+        pass
+
+
+def _ingest_run_once(
+    engine: Engine, root: str, run_id: str, report: IngestReport, known: Any
+) -> None:
     path = run_path(root, run_id)
     report.runs_seen += 1
     try:
@@ -156,7 +169,9 @@ def _ingest_run(engine: Engine, root: str, run_id: str, report: IngestReport, kn
         if scan.end <= offset and p.records == 0:
             return
         if not st.info.get("project") and row is None:
-            return  # no RUN record yet (a file just created): index it once it has one
+            # No RUN record yet (a file just created): index it once it has one, and keep
+            # nothing an intermediate flush may have written.
+            raise _NotYet
         report.rows += p.history_rows
         report.values += p.values_flushed + p.columns.values
         report.records += p.records

@@ -303,3 +303,18 @@ def test_long_files_are_flushed_in_parts_with_the_same_result(root, index, monke
     assert rep.values == 40_000
     assert index.series("r1", "b")[1] == [float(-i) for i in range(20_000)]
     assert {k["key"]: k["count"] for k in index.metric_keys(["r1"])} == {"a": 20_000, "b": 20_000}
+
+
+def test_file_without_a_run_record_is_not_indexed_until_it_has_one(root, index):
+    from cairn.runlog.writer import RunWriter
+
+    path = os.path.join(root, "runs", "early", "run.cairn")
+    os.makedirs(os.path.dirname(path))
+    w = RunWriter(path)
+    w.flush()
+    assert index.ingest().problems == [] and index.runs() == ([], 0)
+    w.put(fmt.RUN, {"id": "early", "project": "p", "start_time": 1.0, "host": "elsewhere", "pid": 1})
+    w.put_row(0, 2.0, {"a": 1})
+    w.close()
+    index.ingest()
+    assert [r["a"] for r in index.history_rows("early")] == [1]
