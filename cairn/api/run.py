@@ -21,7 +21,6 @@ from cairn.sdk.errors import CommError
 
 INTERNAL_CONFIG_KEYS = ("_wandb", "wandb_version")
 _EDITABLE = ("name", "notes", "tags", "group", "job_type")
-_ROW_AXES = ("_step", "_runtime", "_timestamp")  # present in every history row
 
 
 def iso_time(value: Any) -> str | None:
@@ -223,20 +222,21 @@ class Run:
         With ``keys``: only rows holding every key, projected to ``x_axis`` + keys.
         ``stream="system"`` gives system-metric rows. Returns a DataFrame (``pandas=True``) or a
         list of dicts. Raises ``ValueError`` for a bad ``keys``/``stream``; ``ImportError`` when
-        pandas is asked for but not installed. Cost: one pass over the run's rows.
+        pandas is asked for but not installed. Cost: O(samples) rows decoded (system rows: all).
         """
         keys = hist.check_keys(keys)
         if stream == "default":
             self._backend.ingest([self.id])
-            # The backend projects rows itself when the x axis is one every row has.
-            pushed = [x_axis, *keys] if keys is not None and x_axis in _ROW_AXES else None
-            source = self._backend.history_rows(self.id, keys=pushed)
-        elif stream == "system":
+            # The backend samples: it decodes only the sampled rows (O(samples), not O(rows)).
+            got = self._backend.history_sample(self.id, samples, keys, x_axis)
+            rows = list(hist.select(got, keys, (x_axis,)))
+            return hist.to_frame(rows) if pandas else rows
+        if stream == "system":
             self._backend.ingest([self.id])
             source = iter(self._system_rows())
         else:
             raise ValueError(f"stream must be 'default' or 'system', got {stream!r}")
-        extra = (x_axis,) if stream == "default" else (x_axis, "_runtime", "_timestamp")
+        extra = (x_axis, "_runtime", "_timestamp")
         rows = hist.sample(list(hist.select(source, keys, extra)), samples)
         return hist.to_frame(rows) if pandas else rows
 

@@ -254,6 +254,24 @@ class Index:
         st = self._state(run_id)
         return history.rows(self.engine, run_id, st.schemas, keys, min_step, max_step, page_size)
 
+    def history_sample(
+        self,
+        run_id: str,
+        samples: int = 500,
+        keys: list[str] | None = None,
+        x_axis: str = "_step",
+        cost: dict | None = None,
+    ) -> list[dict]:
+        """Up to ``samples`` rows spread evenly over the run, first and last always included
+        (the same rows as sampling :meth:`history_rows`); with ``keys`` only rows holding a
+        non-None value for every key, projected to ``x_axis`` + ``keys``. Raises ``CommError``
+        for an unknown run. Cost: O(payloads + samples) rows decoded, not O(rows) (see
+        :mod:`cairn.store.sample`; ``cost`` receives what was read)."""
+        from cairn.store.sample import sample_rows
+
+        st = self._state(run_id)
+        return sample_rows(self.engine, run_id, st.schemas, samples, keys, x_axis, cost)
+
     def series(self, run_id: str, key: str, x_axis: str = "_step") -> tuple[list, list]:
         """Every numeric point of ``key`` as ``(x, y)`` lists (see ``history.series_arrays``)."""
         x, y = history.series_arrays(self.engine, run_id, key, x_axis)
@@ -285,8 +303,9 @@ class Index:
 
     # -- edits --------------------------------------------------------------------------------
     def update_run(self, run_id: str, **fields: Any) -> None:
-        """Edit name/notes/tags/group/job_type/config/summary: appended to the run file, then
-        re-ingested, so ``reindex`` keeps the edit. Raises ``CommError`` for an unknown run,
+        """Edit name/notes/tags/group/job_type/config/summary, or delete saved files
+        (``delete_files=[names]``: a FILES delete marker; the run folder's copies go, blobs
+        stay): appended to the run file, then re-ingested, so ``reindex`` keeps the edit. Raises ``CommError`` for an unknown run,
         ``ValueError`` for an unknown field."""
         from cairn.store.edit import update_run
 
