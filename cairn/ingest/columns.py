@@ -34,6 +34,14 @@ _MEDIA = frozenset(
         "images",
         "audio",
         "videos",
+        # Batch descriptors of several media objects under one key (cairn/data_types/serialize.py)
+        "object3D",
+        "molecule",
+        "html",
+        # A table logged inline (cairn/data_types/artifact_json.py); overlays of an image.
+        "table",
+        "mask",
+        "boxes2D",
     )
 )
 _DERIVED = frozenset(("_step", "_runtime", "_timestamp"))
