@@ -79,14 +79,12 @@ class File:
         return open(dest)
 
     def delete(self) -> None:
-        """Not supported for local roots yet: a run's saved files are part of its record.
-
-        Raises ``UsageError`` saying so (nothing is changed).
+        """Delete the file from the run: a delete marker is appended to the run file (so
+        ``reindex`` keeps it) and the copy in the run's ``files/`` folder is removed; the bytes
+        stay in the blob store, which other runs and artifacts share. Raises ``CommError`` if
+        the run is gone. Cost: one appended record and a re-ingest of the run.
         """
-        from cairn.sdk.errors import UsageError
-
-        raise UsageError(f"cannot delete {self.name!r} of run {self._run_id}: deleting saved "
-                         "files is not supported by local Cairn roots")
+        self._backend.update_run(self._run_id, delete_files=[self.name])
 
     def __repr__(self) -> str:
         return f"<File {self.name} ({self.mimetype}) {self.size}B>"

@@ -25,7 +25,7 @@ class Pending:
     def __init__(self) -> None:
         self.columns = Columns()
         self.rows: list[dict] = []  # history_rows
-        self.files: dict[str, dict] = {}
+        self.files: dict[str, dict | None] = {}  # None: deleted
         self.alerts: list[dict] = []
         self.console: list[dict] = []
         self.stats: list[dict] = []
@@ -87,7 +87,9 @@ def apply(st: RunState, p: Pending, offset: int, rtype: int, raw: bytes, d: Any)
     elif rtype == fmt.FILES:
         for f in d.get("files") or ():
             name = f.get("path") or f.get("name")
-            if name:
+            if name and f.get("deleted"):
+                p.files[name] = None  # a File.delete() marker (cairn.store.edit)
+            elif name:
                 p.files[name] = {
                     "name": name,
                     "size": f.get("size"),

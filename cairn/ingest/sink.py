@@ -33,7 +33,9 @@ def flush(conn: Connection, st: RunState, p: Pending) -> None:
         conn.execute(
             delete(S.files).where(S.files.c.run_id == rid, S.files.c.name.in_(list(p.files)))
         )
-        conn.execute(insert(S.files), [{"run_id": rid, **f} for f in p.files.values()])
+        kept = [{"run_id": rid, **f} for f in p.files.values() if f is not None]
+        if kept:  # names mapped to None were deleted: their rows stay gone
+            conn.execute(insert(S.files), kept)
     for table, items in ((S.alerts, p.alerts), (S.console, p.console), (S.system_metrics, p.stats)):
         if items:
             conn.execute(insert(table), [{"run_id": rid, **x} for x in items])

@@ -1,6 +1,7 @@
 """Edits made through the query side (``Index.update_run``/``delete_run``).
 
-An edit is appended to the run file as ordinary records (RUN_UPDATE, CONFIG, SUMMARY) with one
+An edit is appended to the run file as ordinary records (RUN_UPDATE, CONFIG, SUMMARY, FILES
+delete markers ``{"path", "deleted": true, "time"}``) with one
 ``write`` per frame on an ``O_APPEND`` descriptor, so it lands whole after whatever a live
 writer has appended and survives ``reindex``. Deleting removes the run's folder, then its rows.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -44,6 +46,12 @@ def edit_records(fields: dict[str, Any]) -> list[tuple[int, Any]]:
             recs.append((fmt.SUMMARY, {"nested": [[[kk], vv] for kk, vv in v.items()]}))
         elif k == "summary_remove":
             recs.append((fmt.SUMMARY, {"remove": [[kk] for kk in v]}))
+        elif k == "delete_files":
+            names = [v] if isinstance(v, str) else [str(n) for n in v]
+            now = time.time()
+            recs.append(
+                (fmt.FILES, {"files": [{"path": n, "deleted": True, "time": now} for n in names]})
+            )
         else:
             raise ValueError(f"cannot update run field {k!r}")
     if attrs:
@@ -81,6 +89,20 @@ def update_run(
         os.fsync(fd)
     finally:
         os.close(fd)
+    _remove_copies(root, run_id, fields.get("delete_files") or ())
+
+
+def _remove_copies(root: str, run_id: str, names: Any) -> None:
+    """Remove deleted files' copies (or links) from the run's ``files/`` folder. Blobs stay:
+    other runs and artifacts may hold the same bytes. Names leading outside the folder are
+    left alone."""
+    base = os.path.realpath(os.path.join(root, "runs", run_id, "files"))
+    for name in [names] if isinstance(names, str) else names:
+        p = os.path.join(base, str(name))
+        if os.path.commonpath([base, os.path.realpath(os.path.dirname(p))]) != base:
+            continue
+        if os.path.islink(p) or os.path.isfile(p):
+            os.remove(p)
 
 
 def delete_run(engine: Engine, root: str, run_id: str) -> None:

@@ -59,9 +59,20 @@ def test_unknown_file_raises_comm_error(store, saved):
         store.api().run(saved).file("missing.txt")
 
 
-
-def test_file_delete_is_refused_clearly(store, saved):
-    f = store.api().run(saved).file("notes.txt")
-    with pytest.raises(wandb.UsageError, match="not supported"):
-        f.delete()
-    assert store.api().run(saved).file("notes.txt").size == f.size
+def test_file_delete_removes_it_and_survives_reindex(store, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (src / name).write_text(name)
+    run = wandb.init(dir=store.base, project="files-del", settings={"console": "off",
+                     "x_disable_stats": True, "silent": True})
+    run.save(str(src / "*.txt"), base_path=str(src), policy="now")
+    run.finish(quiet=True)
+    api = store.api()
+    api.run(run.id).file("a.txt").delete()
+    assert [f.name for f in store.api().run(run.id).files()] == ["b.txt"]
+    with pytest.raises(wandb.CommError, match="not found"):
+        store.api().run(run.id).file("a.txt")
+    assert (src / "a.txt").read_text() == "a.txt"  # the user's own file is untouched
+    api._backend.reindex()
+    assert [f.name for f in store.api().run(run.id).files()] == ["b.txt"]

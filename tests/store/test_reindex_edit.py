@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import cairn
+from cairn.store.index import open_index
 
 from .conftest import SDK_SETTINGS, write_run
 
@@ -136,3 +137,34 @@ def test_a_second_index_on_the_same_database_sees_changes_and_deletions(root, db
     index.delete_run("r2")
     assert [(r["id"], r["name"]) for r in other.runs()[0]] == [("r1", "new name")]
     other.close()
+
+
+def test_deleted_files_stay_deleted_after_ingest_and_reindex(root, index):
+    from cairn.runlog import format as fmt
+    from cairn.runlog.writer import RunWriter
+
+    path = write_run(root, "f1", [{"a": 1}])
+    files = os.path.join(root, "runs", "f1", "files")
+    os.makedirs(files, exist_ok=True)
+    for name in ("keep.txt", "gone.txt"):
+        with open(os.path.join(files, name), "w") as f:
+            f.write(name)
+    w = RunWriter(path)  # a FILES record as run.save writes it, after the run finished
+    w.put(fmt.FILES, {"files": [{"path": n, "policy": "now", "size": 8, "time": 1.0}
+                                for n in ("keep.txt", "gone.txt")]})
+    w.close()
+    index.ingest()
+    assert [f["name"] for f in index.files("f1")] == ["gone.txt", "keep.txt"]
+    index.update_run("f1", delete_files=["gone.txt"])
+    assert [f["name"] for f in index.files("f1")] == ["keep.txt"]
+    assert not os.path.exists(os.path.join(files, "gone.txt"))
+    assert os.path.exists(os.path.join(files, "keep.txt"))
+    index.reindex()
+    assert [f["name"] for f in index.files("f1")] == ["keep.txt"]
+    # A second Index (another process) sees the deletion too.
+    other = open_index(root, index.engine.url.render_as_string(hide_password=False)
+                       if index.engine.url.get_backend_name() == "postgresql" else None)
+    try:
+        assert [f["name"] for f in other.files("f1")] == ["keep.txt"]
+    finally:
+        other.close()
