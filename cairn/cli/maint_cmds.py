@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from typing import Any
 
 import click
@@ -25,47 +24,27 @@ from cairn.sdk.errors import CommError
 @click.command("reindex")
 @click.pass_obj
 def reindex(ctx: CliContext) -> None:
-    """Drop the index and rebuild it from the run files in the root."""
+    """Drop the index and rebuild it from the run files in the root (artifacts too)."""
     api = ctx.api()
-    total = _count_run_files(api.root)
     with Progress(TextColumn("reindexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=Console(stderr=True)) as bar:
-        task = bar.add_task("", total=total)
-        report = _reindex_watching(api.index, lambda n: bar.update(task, completed=min(n, total)))
-        bar.update(task, completed=total)
+        task = bar.add_task("", total=None)
+        report = api.index.reindex(
+            progress=lambda done, total, _rid: bar.update(task, completed=done, total=total))
     click.echo(f"reindexed {api.root}: {_describe(report)}")
+    counts = _rebuild_artifacts(api.root)
+    if counts is not None:
+        click.echo("artifacts: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
-def _count_run_files(root: str) -> int:
-    runs = os.path.join(root, "runs")
+def _rebuild_artifacts(root: str) -> dict | None:
+    """``cairn.artifacts.rebuild.rebuild(root)`` when this install has it (imported lazily:
+    the artifact store is optional for the index), else None."""
     try:
-        return sum(os.path.exists(os.path.join(runs, d, "run.cairn")) for d in os.listdir(runs))
-    except OSError:
-        return 0
-
-
-def _reindex_watching(index: Any, on_count: Any, every: float = 0.1) -> Any:
-    """Run ``index.reindex()`` in a worker thread while this one reports how many runs the
-    index holds so far (each run is committed on its own, so the count grows as it works)."""
-    out: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            out["report"] = index.reindex()
-        except BaseException as e:  # re-raised below, in the command's thread
-            out["error"] = e
-
-    worker = threading.Thread(target=work, name="cairn-reindex", daemon=True)
-    worker.start()
-    while worker.is_alive():
-        worker.join(every)
-        try:
-            on_count(index.runs(limit=0)[1])
-        except Exception:  # the tables are being rebuilt: skip this tick
-            pass
-    if "error" in out:
-        raise out["error"]
-    return out["report"]
+        from cairn.artifacts.rebuild import rebuild
+    except ImportError:
+        return None
+    return rebuild(root)
 
 
 def _describe(report: Any) -> str:

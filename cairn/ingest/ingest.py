@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Engine
@@ -27,11 +29,17 @@ def run_ids_on_disk(root: str) -> list[str]:
     return sorted(n for n in names if os.path.isfile(os.path.join(d, n, "run.cairn")))
 
 
-def ingest(engine: Engine, root: str, run_ids: list[str] | None = None) -> IngestReport:
+def ingest(
+    engine: Engine,
+    root: str,
+    run_ids: list[str] | None = None,
+    progress: Callable[[int, int, str], Any] | None = None,
+) -> IngestReport:
     """Bring the index up to date with the run files; see :class:`IngestReport`.
 
-    Runs whose folder disappeared are dropped from the index. Cost: O(new bytes) plus one
-    ``stat`` per run.
+    Runs whose folder disappeared are dropped from the index. ``progress(done, total, run_id)``
+    is called after each run (in this thread; an exception it raises stops the ingest, leaving
+    the runs done so far committed). Cost: O(new bytes) plus one ``stat`` per run.
     """
     t = time.perf_counter()
     rep = IngestReport()
@@ -39,8 +47,10 @@ def ingest(engine: Engine, root: str, run_ids: list[str] | None = None) -> Inges
     R = S.runs.c
     with engine.connect() as conn:
         known = {r.id: r for r in conn.execute(select(R.id, R.file_offset, R.state))}
-    for rid in ids:
+    for i, rid in enumerate(ids):
         ingest_run(engine, root, rid, rep, known.get(rid))
+        if progress is not None:
+            progress(i + 1, len(ids), rid)
     if run_ids is None:
         _forget_missing(engine, set(ids), set(known))
     if rep.runs_updated:
@@ -82,12 +92,15 @@ def _forget_missing(engine: Engine, present: set[str], indexed: set[str]) -> Non
             bump_rev(conn)
 
 
-def reindex(engine: Engine, root: str) -> IngestReport:
-    """Delete every indexed row, then ingest all run files from their first byte."""
+def reindex(
+    engine: Engine, root: str, progress: Callable[[int, int, str], Any] | None = None
+) -> IngestReport:
+    """Delete every indexed row, then ingest all run files from their first byte
+    (``progress`` as in :func:`ingest`)."""
     from cairn.ingest.sink import bump_rev
 
     with write(engine) as conn:
         for t in (*S.PER_RUN, S.runs, S.projects):
             conn.execute(delete(t))
         bump_rev(conn)
-    return ingest(engine, root)
+    return ingest(engine, root, progress=progress)

@@ -122,11 +122,15 @@ class Index:
 
         return ingest(self.engine, self.root, run_ids)
 
-    def reindex(self) -> IngestReport:
-        """Drop every indexed row and rebuild from the run files alone."""
+    def reindex(self, progress: Any = None) -> IngestReport:
+        """Drop every indexed row and rebuild from the run files alone.
+
+        ``progress(done, total, run_id)``, when given, is called after each run file (in the
+        calling thread; raising from it stops the rebuild, with the runs done so far kept).
+        Cost: every byte of every run file."""
         from cairn.ingest.ingest import reindex
 
-        rep = reindex(self.engine, self.root)
+        rep = reindex(self.engine, self.root, progress)
         with self._lock:
             self._cache, self._cache_rev = {}, -1
         return rep

@@ -142,7 +142,10 @@ def _qualifying_steps(engine: Engine, run_id: str, keys: list[str]) -> np.ndarra
     for k in user:
         rs = history.chunk_rows(engine, run_id, k, ("step_min", "count", "steps"))
         st = np.concatenate([ck.steps_of(r) for r in rs]) if rs else np.empty(0, np.int64)
-        out = st if out is None else np.intersect1d(out, st, assume_unique=True)
+        if out is None or (len(out) == len(st) and np.array_equal(out, st)):
+            out = st  # the usual case: keys logged together in every row
+        else:
+            out = np.intersect1d(out, st, assume_unique=True)
     if out is None:  # only row axes asked for: every row qualifies
         R = S.history_rows.c
         with engine.connect() as conn:

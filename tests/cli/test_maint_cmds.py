@@ -118,3 +118,24 @@ def test_gc_crashed_deletes_runs_whose_process_died(root):
     res = root.invoke("gc", "--crashed", "--yes")
     assert res.exit_code == 0 and dead in res.output
     assert [r.id for r in cairn.Api(root=root.path).runs()] == [ok]
+
+
+def test_reindex_also_rebuilds_artifacts_from_run_files(root, tmp_path):
+    import shutil
+
+    import pytest
+
+    pytest.importorskip("cairn.artifacts.rebuild")
+    (tmp_path / "w.txt").write_text("weights")
+    run = cairn.init(dir=root.base, project="proj", settings={"console": "off", "silent": True,
+                     "x_disable_stats": True})
+    art = cairn.Artifact("model", type="model")
+    art.add_file(str(tmp_path / "w.txt"))
+    run.log_artifact(art)
+    run.finish(quiet=True)
+    shutil.rmtree(os.path.join(root.path, "artifacts"))
+    res = root.invoke("reindex")
+    assert res.exit_code == 0, res.output
+    assert "artifacts: 1 versions" in res.output
+    got = cairn.Api(root=root.path).artifact("proj/model:v0")
+    assert got.type == "model"

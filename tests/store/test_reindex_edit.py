@@ -168,3 +168,13 @@ def test_deleted_files_stay_deleted_after_ingest_and_reindex(root, index):
         assert [f["name"] for f in other.files("f1")] == ["keep.txt"]
     finally:
         other.close()
+
+
+def test_reindex_reports_progress_per_run_file(root, index):
+    for k in range(3):
+        write_run(root, f"p{k}", [{"a": k}])
+    index.ingest()
+    seen = []
+    rep = index.reindex(progress=lambda done, total, rid: seen.append((done, total, rid)))
+    assert seen == [(1, 3, "p0"), (2, 3, "p1"), (3, 3, "p2")]
+    assert rep.runs_updated == 3 and len(index.runs()[0]) == 3
