@@ -24,6 +24,11 @@ from cairn.server.paths import blob_file, run_file
 from cairn.server.routes_runs import index_of, run_id_of
 
 ACTIVE = {"text/html", "image/svg+xml", "application/xhtml+xml", "text/xml", "application/xml"}
+# Media types the SDK writes, fixed here because the platform's mimetypes tables differ (Python
+# guesses "audio/x-wav" for .wav, and some systems know no .flac or .webm at all).
+MEDIA_TYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".flac": "audio/flac",
+               ".gif": "image/gif", ".mp4": "video/mp4", ".webm": "video/webm", ".png": "image/png",
+               ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 MAX_TABLE_BYTES = 256 << 20
 
 
@@ -50,7 +55,7 @@ async def file_bytes(request: Request) -> Response:
     path = await run_in_threadpool(locate, request, rid, rel)
     if path is None:
         return error(404, f"no file {rel!r} in run {rid}")
-    ctype = mimetypes.guess_type(rel)[0] or "application/octet-stream"
+    ctype = content_type(rel)
     headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"}
     if ctype in ACTIVE:
         headers["Content-Security-Policy"] = "sandbox allow-scripts"
@@ -60,8 +65,19 @@ async def file_bytes(request: Request) -> Response:
     return FileResponse(path, media_type=ctype, headers=headers)
 
 
+def content_type(rel: str) -> str:
+    """The Content-Type of run file ``rel``: known media types first, then a guess."""
+    ext = os.path.splitext(rel)[1].lower()
+    return MEDIA_TYPES.get(ext) or mimetypes.guess_type(rel)[0] or "application/octet-stream"
+
+
 def _sort_key(v: Any) -> tuple:
-    """Order mixed cells: numbers, then strings, then everything else (as text)."""
+    """Order mixed cells: numbers, then strings, then everything else (as text).
+
+    A media cell sorts by its caption (else its file path), as the UI shows the caption.
+    """
+    if isinstance(v, dict) and isinstance(v.get("_type"), str):
+        return (1, str(v.get("caption") or v.get("path") or ""))
     if isinstance(v, bool) or v is None:
         return (2, str(v))
     if isinstance(v, (int, float)):
@@ -82,6 +98,28 @@ def load_table(path: str) -> dict:
     return data
 
 
+def with_media_cells(data: dict) -> list:
+    """The table's rows with each cell listed in ``media_cells`` replaced by its descriptor.
+
+    Cairn's table files keep wandb's ``data`` (media cells as class names) and list the media
+    files separately; merging them here, before sorting and paging, keeps each descriptor in
+    its row whatever the order asked for.
+    """
+    rows = data.get("data") or []
+    cells = data.get("media_cells")
+    if not isinstance(cells, list) or not cells:
+        return rows
+    rows = [list(r) if isinstance(r, list) else r for r in rows]
+    for cell in cells:
+        if not (isinstance(cell, list) and len(cell) == 3 and isinstance(cell[2], dict)):
+            continue
+        r, c, desc = cell
+        if isinstance(r, int) and isinstance(c, int) and 0 <= r < len(rows) and isinstance(rows[r], list) \
+                and 0 <= c < len(rows[r]):
+            rows[r][c] = desc
+    return rows
+
+
 async def table(request: Request) -> Response:
     """A page of a logged table, optionally sorted by one column."""
     rid = run_id_of(request)
@@ -92,7 +130,7 @@ async def table(request: Request) -> Response:
         return error(404, f"no table {rel!r} in run {rid}")
     data = await run_in_threadpool(load_table, path)
     columns = [str(c) for c in data["columns"]]
-    rows = data.get("data") or []
+    rows = with_media_cells(data)
     sort = q.get("sort")
     if sort:
         if sort not in columns:

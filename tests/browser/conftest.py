@@ -28,6 +28,8 @@ QUIET = {"console": "off", "x_disable_stats": True, "silent": True, "disable_git
 XSS = "<img src=x onerror=alert(1)>"
 STEPS = 200
 LRS = [0.1, 0.1, 0.2, 0.2]
+TABLE_ROWS = 60  # more than the UI's page of 50
+FRAME_STEPS = 3  # steps at which run-0 logs the "frames" image
 
 
 def loss(i: int, s: int) -> float:
@@ -73,6 +75,7 @@ def _seed(root: str) -> dict:
                 run.log({"squares": wandb.plot.line(pts, "x", "y", title="Squares")})
                 for s in range(3):
                     run.log({"weights": wandb.Histogram(np.arange(100) * (s + 1) % 17)})
+                _log_media(run)
             run.finish(quiet=True)
             ids[f"run-{i}"] = run.id
         run = wandb.init(project="ws", name=XSS, config={"lr": 0.3, "layers": 9}, settings=dict(QUIET),
@@ -85,6 +88,25 @@ def _seed(root: str) -> dict:
         while g.active_run() is not None:
             g.active_run().finish(quiet=True)
     return ids
+
+
+def swatch(k: int, size: int = 12) -> np.ndarray:
+    """A ``size``-square image of one colour, different for each ``k``."""
+    img = np.zeros((size, size, 3), dtype=np.uint8)
+    img[:, :] = ((40 * k) % 256, 255 - (40 * k) % 256, (4 * k) % 256)
+    return img
+
+
+def _log_media(run) -> None:
+    """run-0's audio, video, stepped image and image table (real files, written by the SDK)."""
+    t = np.arange(8000) / 8000
+    run.log({"tone": wandb.Audio(np.sin(2 * np.pi * 440 * t), sample_rate=8000, caption="A440")})
+    frames = np.stack([np.full((3, 16, 16), 60 * k, dtype=np.uint8) for k in range(4)])
+    run.log({"clip": wandb.Video(frames, fps=4, caption="fade")})
+    for k in range(FRAME_STEPS):
+        run.log({"frames": wandb.Image(swatch(k, 8 + 4 * k), caption=f"frame {k}")})
+    rows = [[wandb.Image(swatch(k), caption=f"digit {k:02d}"), k, f"label-{k % 3}"] for k in range(TABLE_ROWS)]
+    run.log({"gallery": wandb.Table(columns=["image", "n", "label"], data=rows)})
 
 
 @pytest.fixture(scope="package")

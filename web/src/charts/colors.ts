@@ -1,16 +1,32 @@
-// Run colours: a fixed palette by position, overridable per run (kept in localStorage).
+// Run colours: assigned by position (table order), so the runs on screen never share one;
+// overridable per run (kept in localStorage).
 const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
   "#3366cc", "#dc3912", "#ff9900", "#109618", "#990099", "#0099c6", "#dd4477", "#66aa00", "#b82e2e", "#316395"];
 
-export function paletteColor(i: number): string {
-  return PALETTE[((i % PALETTE.length) + PALETTE.length) % PALETTE.length];
+function hslHex(h: number, s: number, l: number): string {
+  const f = (n: number) => {
+    const k = (n + h / 30) % 12;
+    const c = l - s * Math.min(l, 1 - l) * Math.max(-1, Math.min(k - 3, 9 - k, 1));
+    return Math.round(c * 255).toString(16).padStart(2, "0");
+  };
+  return `#${f(0)}${f(8)}${f(4)}`;
 }
 
-/** A stable colour for a string (used for runs without an explicit colour). */
-export function hashColor(s: string): string {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
-  return paletteColor(Math.abs(h));
+/** The colour of position `i`: the palette first, then golden-angle hues (never a repeat). */
+export function paletteColor(i: number): string {
+  const n = Math.max(0, Math.floor(i));
+  if (n < PALETTE.length) return PALETTE[n];
+  // Past the palette, hues step by the golden angle and lightness cycles, so positions
+  // keep getting new colours instead of wrapping around to ones already on screen.
+  const k = n - PALETTE.length;
+  return hslHex((k * 137.508 + 15) % 360, 0.65, [0.45, 0.33, 0.58][k % 3]);
+}
+
+/** Colours for `ids` in their order: an explicit choice wins, the rest take palette slots. */
+export function assignColors(ids: string[], chosen: Record<string, string> = {}): Map<string, string> {
+  const out = new Map<string, string>();
+  ids.forEach((id, i) => out.set(id, chosen[id] || paletteColor(i)));
+  return out;
 }
 
 export function withAlpha(hex: string, a: number): string {

@@ -40,6 +40,8 @@ export function MediaView({ runId, d }: { runId: string; d: Desc }) {
     const caps = Array.isArray(d.captions) ? d.captions : [];
     return <div class="media-row">{d.filenames.map((f, i) => <figure><img class="media-img" src={fileUrl(runId, String(f))} alt="logged image" />{caps[i] !== undefined && <div class="caption">{String(caps[i])}</div>}</figure>)}</div>;
   }
+  // The SDK writes video as GIF (Pillow only); a GIF is an image to the browser, not a <video>.
+  if (t === "video-file" && /\.gif$/i.test(path)) return <figure><img class="media-img media-video" src={fileUrl(runId, path)} alt={typeof d.caption === "string" ? d.caption : "logged video"} /><Caption d={d} /></figure>;
   if (t === "video-file" && path) return <figure><video controls src={fileUrl(runId, path)} /><Caption d={d} /></figure>;
   if (t === "audio-file" && path) return <figure><audio controls src={fileUrl(runId, path)} /><Caption d={d} /></figure>;
   if (t === "html-file" && path) return <iframe class="html-media" sandbox="allow-scripts" src={fileUrl(runId, path)} title="logged html" />;

@@ -6,7 +6,7 @@ import { onRunsChanged } from "../lib/live";
 import { setParams, type Route } from "../lib/route";
 import { ChartGrid } from "../charts/ChartGrid";
 import { Controls } from "../charts/Controls";
-import { hashColor } from "../charts/colors";
+import { paletteColor } from "../charts/colors";
 import { parseSmoothing } from "../charts/smoothing";
 import { ConsoleTab, FilesTab, SystemTab } from "./RunTabs";
 import { CustomCharts } from "./CustomCharts";
@@ -41,7 +41,7 @@ export function RunPage({ route }: { route: Route }) {
 
   const settings = useMemo(() => ({ xAxis: params.x || "_step", smoothing: parseSmoothing(params.smooth), logY: params.log === "1",
     zoom: params.zoom ? (params.zoom.split(",").map(Number) as [number, number]) : null }), [params.x, params.smooth, params.log, params.zoom]);
-  const lines = useMemo(() => [{ id: runId, label: run?.name || runId, color: hashColor(runId), runIds: [runId] }], [runId, run?.name]);
+  const lines = useMemo(() => [{ id: runId, label: run?.name || runId, color: paletteColor(0), runIds: [runId] }], [runId, run?.name]);
 
   if (err) return <div class="error pad">{err}</div>;
   if (!run) return <div class="loading pad">loading…</div>;

@@ -1,15 +1,29 @@
-// A logged table, sorted and paged by the server (/runs/{id}/tables/{path}); cells are text.
+// A logged table, sorted and paged by the server (/runs/{id}/tables/{path}); cells are text,
+// except media cells, which the server sends as descriptors and which show as thumbnails.
 import { useEffect, useState } from "preact/hooks";
 import { api, fileUrl, type Json } from "../lib/api";
 import { fmtValue } from "../lib/format";
 
 const PAGE = 50;
 
+const isMedia = (v: Json): v is Record<string, Json> => !!v && typeof v === "object" && !Array.isArray(v) && typeof v._type === "string";
+
+/** A cell: text, or (for the media cells the server merged in) a thumbnail with its caption. */
 function Cell({ runId, v }: { runId: string; v: Json }) {
-  if (v && typeof v === "object" && !Array.isArray(v) && v._type === "image-file" && typeof v.path === "string") {
-    return <img class="cell-img" src={fileUrl(runId, v.path)} alt="table image" />;
+  if (!isMedia(v)) return <>{fmtValue(v)}</>;
+  const path = typeof v.path === "string" ? v.path : "";
+  const caption = typeof v.caption === "string" ? v.caption : "";
+  let media = null;
+  if (path && (v._type === "image-file" || (v._type === "video-file" && /\.gif$/i.test(path)))) {
+    media = <a href={fileUrl(runId, path)} target="_blank" rel="noopener"><img class="cell-img" src={fileUrl(runId, path)} alt={caption || "table image"} /></a>;
+  } else if (path && v._type === "audio-file") {
+    media = <audio class="cell-audio" controls preload="none" src={fileUrl(runId, path)} />;
+  } else if (path && v._type === "video-file") {
+    media = <video class="cell-video" controls preload="metadata" src={fileUrl(runId, path)} />;
+  } else {
+    media = <span class="muted">{String(v._type).replace(/-file$/, "")}</span>;
   }
-  return <>{fmtValue(v)}</>;
+  return <figure class="cell-media">{media}{caption && <div class="caption">{caption}</div>}</figure>;
 }
 
 export function TableView({ runId, path }: { runId: string; path: string }) {

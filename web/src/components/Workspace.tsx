@@ -10,7 +10,7 @@ import { navigate, setParams, type Route } from "../lib/route";
 import { loadJSON, saveJSON } from "../lib/store";
 import { ChartGrid } from "../charts/ChartGrid";
 import { Controls } from "../charts/Controls";
-import { hashColor, paletteColor } from "../charts/colors";
+import { assignColors, paletteColor } from "../charts/colors";
 import type { LineSpec } from "../charts/series";
 import { parseSmoothing } from "../charts/smoothing";
 import { BASE_COLUMNS, extraColumn, RunsTable } from "./RunsTable";
@@ -56,7 +56,10 @@ export function Workspace({ route }: { route: Route }) {
     return out;
   }, [pager.version]);
   const byId = useMemo(() => new Map(loadedRuns.map((r) => [r.id, r])), [loadedRuns]);
-  const colorOf = (id: string) => colors[id] || hashColor(id);
+  // Palette slots follow table order, so no two loaded runs (and so no two drawn runs) share a
+  // colour; a colour picked by hand wins.
+  const tableColors = useMemo(() => assignColors(loadedRuns.map((r) => r.id), colors), [loadedRuns, colors]);
+  const colorOf = (id: string) => tableColors.get(id) || colors[id] || paletteColor(loadedRuns.length);
 
   // Runs drawn in charts: the selection, else the first N visible rows.
   const chartRuns = useMemo(() => {
@@ -75,7 +78,7 @@ export function Workspace({ route }: { route: Route }) {
       groups.get(k)!.push(id);
     }
     return [...groups.entries()].sort().map(([k, ids], i) => ({ id: `group:${k}`, label: `${group.replace(/^config\./, "")}=${k} (${ids.length})`, color: paletteColor(i), runIds: ids }));
-  }, [chartRuns.join(","), group, colors, byId]);
+  }, [chartRuns.join(","), group, tableColors, byId]);
 
   useEffect(() => {
     if (!chartRuns.length) { setKeys([]); return; }
