@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from cairn.artifacts import names
+from cairn.artifacts import digest_cache, names
 from cairn.artifacts.errors import ArtifactFinalizedError, ArtifactNotLoggedError
 from cairn.artifacts.manifest import (
     Entry,
@@ -148,12 +148,22 @@ class Artifact:
         self._entries[entry.path] = entry
         return entry
 
-    def _file_entry(self, local_path: str, name: str, policy: str, root: str | None) -> Entry:
+    def _file_entry(self, local_path: str, name: str, policy: str, root: str | None,
+                    cache_root: str, hashed: list) -> Entry:
+        """Entry for one file. Digests come from the digest cache when the file's stat is
+        unchanged (then, if its blob exists, no byte is read); files actually hashed are
+        appended to ``hashed`` as ``(key, info)`` for :func:`digest_cache.remember`."""
+        key = digest_cache.file_key(local_path)
+        hit = digest_cache.lookup(cache_root, key)
         if policy == "mutable":  # copy now: one streamed pass that also hashes
-            info = store_file(root or staging_root(), local_path)
-            return Entry(name, info.md5_b64, info.size, sha256=info.sha256, blob_root=root)
-        info = hash_file(local_path)
-        return Entry(name, info.md5_b64, info.size, sha256=info.sha256, local_path=os.path.abspath(local_path))
+            info = store_file(cache_root, local_path, known=hit)
+            entry = Entry(name, info.md5_b64, info.size, sha256=info.sha256, blob_root=root)
+        else:
+            info = hit or hash_file(local_path)
+            entry = Entry(name, info.md5_b64, info.size, sha256=info.sha256, local_path=os.path.abspath(local_path))
+        if key is not None and info != hit:
+            hashed.append((key, info))
+        return entry
 
     def add_file(self, local_path: str, name: str | None = None, is_tmp: bool | None = False,
                  skip_cache: bool | None = False, policy: str | None = "mutable",
@@ -170,7 +180,10 @@ class Artifact:
             raise ValueError(f"Path is not a file: {local_path!r}")
         path = _entry_path(name if name is not None else os.path.basename(local_path))
         root = staging_root() if policy == "mutable" else None
-        entry = self._file_entry(local_path, path, policy, root)
+        hashed: list = []
+        cache_root = root or staging_root()
+        entry = self._file_entry(local_path, path, policy, root, cache_root, hashed)
+        digest_cache.remember(cache_root, hashed)
         if is_tmp:
             d, base = posixpath.split(entry.path)
             parts = base.split(".")
@@ -198,11 +211,14 @@ class Artifact:
 
         def one(item: tuple[str, str]) -> Entry:
             full, rel = item
-            return self._file_entry(full, posixpath.join(prefix, rel) if prefix else rel, policy, root)
+            return self._file_entry(full, posixpath.join(prefix, rel) if prefix else rel, policy, root, cache_root, hashed)
 
+        hashed: list = []
+        cache_root = root or staging_root()
         workers = max(1, min(8, (os.cpu_count() or 2) * 2, len(files)))
         with ThreadPoolExecutor(workers, thread_name_prefix="cairn-add") as pool:
             entries = list(pool.map(one, files))
+        digest_cache.remember(cache_root, hashed)
         for e in entries:
             self._add_entry(e, overwrite=merge)
 
@@ -267,9 +283,13 @@ class Artifact:
             (e for p, e in sorted(self._entries.items()) if p.startswith(name + ".") and p.endswith(".json")), None)
         if entry is None:
             return None
-        path = entry.download(tempfile.mkdtemp(prefix="cairn-get-")) if self._final else entry.ref_target()
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
+        if self._final:  # verified copy into a folder that is gone again before we return
+            with tempfile.TemporaryDirectory(prefix="cairn-get-") as d, \
+                    open(entry.download(d), encoding="utf-8") as f:
+                data = json.load(f)
+        else:
+            with open(entry.ref_target(), encoding="utf-8") as f:
+                data = json.load(f)
         try:
             from cairn import data_types
 
@@ -518,22 +538,28 @@ class Artifact:
 
             run_ops.save_unlogged(self, project)
             return
-        from cairn.artifacts import store
+        from cairn.artifacts import edits, store
 
-        store.save_edits(self._root, self._project, self._name, self._version,
-                         {"description": self._description, "metadata": self._metadata, "ttl": self._ttl})
+        fields = {"description": self._description, "metadata": self._metadata, "ttl": self._ttl}
+        store.save_edits(self._root, self._project, self._name, self._version, fields)
         add = [a for a in self._aliases if a not in self._saved_aliases and names.version_number(a) is None]
         drop = [a for a in self._saved_aliases if a not in self._aliases]
         store.set_aliases(self._root, self._project, self._name, self._version, add, drop)
         self._saved_aliases = list(self._aliases)
+        edits.record(self._root, self._run_id, {
+            "op": "update", "project": self._project, "name": self._name, "version": self._version,
+            **fields, "aliases_add": add, "aliases_drop": drop})
 
     def delete(self, delete_aliases: bool = False) -> None:
         """Delete this version (bytes stay in the blob store, shared with others)."""
         self._logged("delete")
-        from cairn.artifacts import store
+        from cairn.artifacts import edits, store
 
         store.delete_version(self._root, self._project, self._name, self._version, delete_aliases)
         self._state = "DELETED"
+        edits.record(self._root, self._run_id, {
+            "op": "delete", "project": self._project, "name": self._name, "version": self._version,
+            "delete_aliases": bool(delete_aliases)})
 
     def link(self, target_path: str, aliases: list[str] | None = None) -> None:
         """Link this version into a portfolio / registry collection (see ``run.link_artifact``)."""

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import os
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,24 +126,57 @@ def b64_to_hex(b64: str) -> str:
     return base64.b64decode(b64).hex()
 
 
+_read_lock = threading.Lock()
+_bytes_read = 0
+_streams = 0  # large files being hashed right now, in this process
+
+
+def bytes_read() -> int:
+    """Total file bytes read by this module's hashing and storing functions in this process
+    (a counter that tests use to prove a re-log read nothing)."""
+    return _bytes_read
+
+
+def _read(f: Any) -> bytes:
+    global _bytes_read
+    chunk = f.read(READ)
+    if chunk:
+        with _read_lock:
+            _bytes_read += len(chunk)
+    return chunk
+
+
 def _hash_stream(f: Any, first: bytes, out: Any = None) -> blobs.BlobInfo:
-    """Hash ``first`` and the rest of ``f`` (optionally copying to ``out``): MD5 runs on a
-    helper thread while SHA-256 and the write run here (hashlib releases the GIL), which nearly
-    halves the wall time on two cores. Memory: two chunks."""
-    global _pool
+    """Hash ``first`` and the rest of ``f`` (optionally copying to ``out``) in one pass. While
+    fewer large files are being hashed than half the cores, MD5 runs on a helper thread in
+    parallel with SHA-256 and the write (hashlib releases the GIL), nearly halving the wall
+    time of a lone big file; otherwise both run here. Memory: two chunks."""
+    global _pool, _streams
     md5, sha, size = hashlib.md5(), hashlib.sha256(), 0
+    cores = os.cpu_count() or 2
     if _pool is None:
-        # one MD5 helper per core: add_dir hashes several big files at once
-        _pool = ThreadPoolExecutor(os.cpu_count() or 2, thread_name_prefix="cairn-md5")
-    chunk = first
-    while chunk:
-        fut = _pool.submit(md5.update, chunk)
-        sha.update(chunk)
-        if out is not None:
-            write_sparse(out, chunk)
-        size += len(chunk)
-        fut.result()
-        chunk = f.read(READ)
+        _pool = ThreadPoolExecutor(cores, thread_name_prefix="cairn-md5")
+    with _read_lock:
+        _streams += 1
+        # a helper only while cores are idle: when add_dir already hashes a file per core,
+        # more threads than cores just contend (measured: 4 files at once got slower)
+        helper = _streams * 2 <= cores
+    try:
+        chunk = first
+        while chunk:
+            fut = _pool.submit(md5.update, chunk) if helper else None
+            sha.update(chunk)
+            if out is not None:
+                write_sparse(out, chunk)
+            size += len(chunk)
+            if fut is None:
+                md5.update(chunk)
+            else:
+                fut.result()
+            chunk = _read(f)
+    finally:
+        with _read_lock:
+            _streams -= 1
     return blobs.BlobInfo(sha.hexdigest(), base64.b64encode(md5.digest()).decode(), size)
 
 
@@ -154,7 +188,7 @@ def _small(first: bytes) -> blobs.BlobInfo:
 def hash_file(path: str) -> blobs.BlobInfo:
     """Base64 MD5, hex SHA-256 and size of a file, in one streamed pass (bounded memory)."""
     with open(path, "rb") as f:
-        first = f.read(READ)
+        first = _read(f)
         if len(first) < READ:  # small file: a helper thread costs more than it saves
             return _small(first)
         return _hash_stream(f, first)
@@ -163,39 +197,36 @@ def hash_file(path: str) -> blobs.BlobInfo:
 def store_file(root: str, path: str, known: blobs.BlobInfo | None = None) -> blobs.BlobInfo:
     """Make sure the bytes of ``path`` are in ``root``'s blob store; return what was stored.
 
-    Hash first (MD5 ‖ SHA-256, one read), copy only when the blob is missing: re-logging
-    unchanged content reads each file once and writes nothing. The copy re-checks SHA-256 while
-    writing a temporary blob (the second read usually comes from the page cache) and renames it
-    into place, so a blob's name always matches its bytes even if the file changes meanwhile
-    (then the copy is redone with both hashes). Files under 4 MiB are hashed in memory and
-    written from memory. ``known`` skips hashing when its blob is present. The returned info
-    describes the stored bytes (if the file changed after ``known`` was computed, it differs
-    from ``known`` and the caller decides what that means).
+    ``known`` (digests from :mod:`cairn.artifacts.digest_cache`): when its blob is present,
+    nothing is read or written at all. Otherwise one pass: each chunk is read once, hashed
+    (MD5 ‖ SHA-256) and written to a temporary blob that is renamed to its address at the end
+    (or deleted if that blob already exists), so a blob's name always matches its bytes even
+    if the file changes meanwhile. With ``known`` only SHA-256 is recomputed and checked; a
+    mismatch (the file changed) redoes the copy with both hashes. Files under 4 MiB are hashed
+    and written from memory. The returned info describes the stored bytes (if the file changed
+    after ``known`` was computed it differs from ``known``; the caller decides what that means).
+    Errors: ``OSError`` from reading or writing; no temporary file is left behind.
     """
     if known is not None and blobs.has_blob(root, known.sha256):
         return known
     with open(path, "rb") as f:
-        first = f.read(READ)
+        first = _read(f)
         if len(first) < READ:
             info = _small(first)
             if not blobs.has_blob(root, info.sha256):
                 _write_blob(root, info.sha256, first)
             return info
-        info = known or _hash_stream(f, first)
-    if blobs.has_blob(root, info.sha256):
-        return info
-    with open(path, "rb") as f:
-        return _tee_into_store(root, f, f.read(READ), expect=info)
+        return _tee_into_store(root, f, first, expect=known)
 
 
 def _write_blob(root: str, sha256: str, data: bytes) -> None:
-    dest = blobs.blob_path(root, sha256)
-    os.makedirs(os.path.dirname(dest), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(dest))
+    d = blobs.blobs_dir(root)
+    os.makedirs(d, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
-        os.replace(tmp, dest)
+        blobs.commit_temp(root, tmp, sha256)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -203,9 +234,10 @@ def _write_blob(root: str, sha256: str, data: bytes) -> None:
 
 
 def _tee_into_store(root: str, f: Any, first: bytes, expect: blobs.BlobInfo | None = None) -> blobs.BlobInfo:
-    """Copy ``first`` + the rest of ``f`` to a temporary blob while hashing, then rename it to
-    its address. With ``expect`` only SHA-256 is computed and must match, else the copy is
-    redone computing both hashes (the file changed since it was hashed)."""
+    """Copy ``first`` + the rest of ``f`` to a temporary blob while hashing, then commit it to
+    its address (:func:`cairn.store.blobs.commit_temp`). With ``expect`` only SHA-256 is
+    computed and must match, else the copy is redone computing both hashes (the file changed
+    since it was hashed)."""
     d = blobs.blobs_dir(root)
     os.makedirs(d, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
@@ -219,20 +251,15 @@ def _tee_into_store(root: str, f: Any, first: bytes, expect: blobs.BlobInfo | No
                     sha.update(chunk)
                     write_sparse(out, chunk)
                     size += len(chunk)
-                    chunk = f.read(READ)
+                    chunk = _read(f)
                 if sha.hexdigest() != expect.sha256 or size != expect.size:
                     out.close()
                     os.unlink(tmp)
                     f.seek(0)
-                    return _tee_into_store(root, f, f.read(READ))
+                    return _tee_into_store(root, f, _read(f))
                 info = expect
             out.truncate()
-        dest = blobs.blob_path(root, info.sha256)
-        if os.path.exists(dest):
-            os.unlink(tmp)
-        else:
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            os.replace(tmp, dest)
+        blobs.commit_temp(root, tmp, info.sha256)
         return info
     except BaseException:
         if os.path.exists(tmp):

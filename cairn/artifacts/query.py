@@ -172,8 +172,8 @@ def _run_records(root: str, run: Any, rtype: int) -> list[dict]:
 def _versions_of(root: str, recs: list[dict]) -> list[Artifact]:
     out, seen = [], set()
     for r in recs:
-        if r.get("version") is None:
-            continue  # an upsert: a contribution, not a version
+        if r.get("version") is None or r.get("op") is not None:
+            continue  # an upsert (a contribution, not a version) or a later edit / delete
         key = (r["project"], r["name"], r["version"])
         if key in seen:
             continue

@@ -7,8 +7,10 @@ the numbers the records name, applying aliases in the order they were given, and
 — so a lost or damaged ``artifacts/`` folder can be recreated with ``rebuild(root)``.
 Replaying into an intact store changes nothing but re-applies aliases (idempotent).
 
-Not in run files, hence not rebuilt: ``Artifact.save()`` edits of a committed version,
-``Artifact.delete()`` (a deleted version comes back) and upserts never finished.
+``Artifact.save()`` edits and ``Artifact.delete()`` of committed versions are ARTIFACT records
+with an ``op`` field (:mod:`cairn.artifacts.edits`) and are replayed in the same time order.
+Not in run files, hence not rebuilt: upserts never finished, and edits of a version that no
+run logged when no run was active (nowhere to record them).
 Cost: one sequential scan of every run file plus one manifest blob read per version.
 """
 
@@ -49,11 +51,17 @@ def _manifest(root: str, sha256: str) -> dict:
 
 def rebuild(root: str) -> dict[str, int]:
     """Replay every artifact record of ``root``'s run files into the store; returns counts
-    ``{"versions", "uses", "links", "skipped"}`` (skipped: records whose manifest blob is gone)."""
-    counts = {"versions": 0, "uses": 0, "links": 0, "skipped": 0}
+    ``{"versions", "uses", "links", "edits", "deletes", "skipped"}`` (skipped: records whose
+    manifest blob is gone or that name a version that does not exist)."""
+    counts = {"versions": 0, "uses": 0, "links": 0, "edits": 0, "deletes": 0, "skipped": 0}
     for t, _, run_id, rtype, d in _events(root):
         try:
-            if rtype == fmt.ARTIFACT and d.get("version") is not None:
+            if rtype == fmt.ARTIFACT and d.get("op") == "update":
+                _replay_update(root, d)
+                counts["edits"] += 1
+            elif rtype == fmt.ARTIFACT and d.get("op") == "delete":
+                counts["deletes"] += _replay_delete(root, d)
+            elif rtype == fmt.ARTIFACT and d.get("version") is not None:
                 counts["versions"] += _replay_artifact(root, run_id, t, d)
             elif rtype == fmt.USE_ARTIFACT and d.get("version") is not None:
                 if run_id not in store.users(root, d["project"], d["name"], d["version"]):
@@ -78,6 +86,26 @@ def _replay_artifact(root: str, run_id: str, t: float, d: dict) -> int:
     }
     return int(store.put_version(root, d["project"], d["name"], d["type"], int(d["version"]), record,
                                  list(d.get("aliases") or [])))
+
+
+def _replay_update(root: str, d: dict) -> None:
+    """An ``Artifact.save()`` of a committed version: its edits file and alias moves."""
+    project, name, version = d["project"], d["name"], int(d["version"])
+    store.load_version(root, project, name, version)  # CommError (counted as skipped) if absent
+    store.save_edits(root, project, name, version,
+                     {k: d.get(k) for k in ("description", "metadata", "ttl")})
+    store.set_aliases(root, project, name, version, list(d.get("aliases_add") or []),
+                      list(d.get("aliases_drop") or []))
+
+
+def _replay_delete(root: str, d: dict) -> int:
+    """An ``Artifact.delete()``; 0 if the version is already deleted (intact store)."""
+    cdir = store.coll_dir(root, d["project"], d["name"])
+    if not os.path.exists(os.path.join(cdir, f"v{int(d['version'])}.json")):
+        return 0
+    # the original delete succeeded, so any aliases it held were allowed to go with it
+    store.delete_version(root, d["project"], d["name"], int(d["version"]), True)
+    return 1
 
 
 def _replay_link(root: str, run_id: str, t: float, d: dict) -> int:

@@ -61,17 +61,31 @@ def put_stream(root: str | os.PathLike, src: BinaryIO) -> BlobInfo:
                 size += len(chunk)
                 out.write(chunk)
         info = BlobInfo(sha.hexdigest(), base64.b64encode(md5.digest()).decode(), size)
-        dest = blob_path(root, info.sha256)
-        if os.path.exists(dest):
-            os.unlink(tmp)
-        else:
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            os.replace(tmp, dest)
+        commit_temp(root, tmp, info.sha256)
         return info
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def commit_temp(root: str | os.PathLike, tmp: str, sha256: str) -> bool:
+    """Give the complete temporary file ``tmp`` (in :func:`blobs_dir` or below it, same file
+    system) its address ``sha256``; returns True if it became the blob, False if an identical
+    blob was already there (``tmp`` is then deleted).
+
+    The caller guarantees ``tmp`` holds exactly the bytes named by ``sha256``. The rename is
+    atomic, so a concurrent writer of the same blob is harmless: both hold the same bytes.
+    Raises ``ValueError`` for a malformed digest (``tmp`` is left for the caller to remove).
+    Cost: one stat and one rename (or unlink).
+    """
+    dest = blob_path(root, sha256)
+    if os.path.exists(dest):
+        os.unlink(tmp)
+        return False
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    os.replace(tmp, dest)
+    return True
 
 
 def put_file(root: str | os.PathLike, path: str | os.PathLike) -> BlobInfo:
@@ -87,11 +101,17 @@ def put_bytes(root: str | os.PathLike, data: bytes) -> BlobInfo:
     info = BlobInfo(sha, md5, len(data))
     dest = blob_path(root, sha)
     if not os.path.exists(dest):
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(dest))
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, dest)
+        d = blobs_dir(root)
+        os.makedirs(d, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            commit_temp(root, tmp, sha)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
     return info
 
 

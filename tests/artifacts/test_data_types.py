@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 
 from cairn.artifacts import Artifact
+from tests.artifacts.conftest import new_run
 
 data_types = pytest.importorskip("cairn.data_types")
 
@@ -37,3 +41,16 @@ def test_get_missing_returns_none(run):
 def test_add_non_data_type_raises():
     with pytest.raises(ValueError, match="data type"):
         Artifact("x", "dataset").add(object(), "o")
+
+
+def test_get_of_a_logged_artifact_leaves_no_temporary_folder(isolated, tmp_path, monkeypatch):
+    tmp = tmp_path / "tmpdir"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))  # where tempfile puts folders in this test
+    run = new_run()
+    art = Artifact("t", "dataset")
+    art.add(data_types.Table(columns=["a"], data=[[1]]), "tab")
+    run.log_artifact(art)
+    before = sorted(os.listdir(tmp))
+    assert art.get("tab") is not None
+    assert sorted(os.listdir(tmp)) == before
