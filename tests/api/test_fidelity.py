@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
@@ -15,17 +14,7 @@ from cairn.runlog import reader
 QUIET = {"console": "off", "x_disable_stats": True, "silent": True}
 
 
-def _same(a, b) -> bool:
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return a == b and type(a) is type(b)
-
-
-def test_history_rows_equal_the_run_file_rows_for_every_value_kind(store):
+def test_history_rows_equal_the_run_file_rows_for_every_value_kind(same, store):
     rows = [
         {"f": 1.5, "i": 3, "b": True, "s": "text", "nan": float("nan"), "inf": float("inf")},
         {"list": [1, 2, 3], "arr": np.ones((2, 3)), "hist": np.arange(100)},
@@ -37,7 +26,7 @@ def test_history_rows_equal_the_run_file_rows_for_every_value_kind(store):
     got = store.api().run(rid).history(samples=10_000, pandas=False)
     assert len(got) == len(on_disk) == 4
     for a, b in zip(got, on_disk, strict=True):
-        assert _same(a, b), (a, b)
+        assert same(a, b), (a, b)
     assert list(store.api().run(rid).scan_history())[2]["deep.a.b.c"] == 1
 
 

@@ -12,22 +12,13 @@ from click.testing import CliRunner
 
 import cairn as wandb
 from cairn.cli.main import cli
-from cairn.sdk import globals as g
 
 QUIET = {"console": "off", "x_disable_stats": True, "silent": True, "disable_git": True}
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
+def isolated(clean_env):
     """No WANDB_*/CAIRN_* variables leak in; the working directory is the test's own."""
-    for k in list(os.environ):
-        if k.startswith(("WANDB_", "CAIRN_")):
-            monkeypatch.delenv(k)
-    monkeypatch.setenv("CAIRN_SILENT", "1")
-    monkeypatch.chdir(tmp_path)
-    yield
-    while g.active_run() is not None:
-        g.active_run().finish(quiet=True)
 
 
 class Root:

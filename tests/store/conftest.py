@@ -16,7 +16,6 @@ from sqlalchemy import create_engine, text
 
 from cairn.runlog import format as fmt
 from cairn.runlog.writer import RunWriter
-from cairn.sdk import globals as g
 from cairn.store.index import open_index
 
 PG_URL = os.environ.get("CAIRN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -41,19 +40,12 @@ def db_url(request, tmp_path):
 
 
 @pytest.fixture
-def root(tmp_path, monkeypatch):
-    """An isolated root (also the SDK's ``CAIRN_ROOT``) with no WANDB_/CAIRN_ variables."""
-    for k in list(os.environ):
-        if k.startswith(("WANDB_", "CAIRN_")):
-            monkeypatch.delenv(k)
+def root(tmp_path, clean_env):
+    """An isolated root (also the SDK's ``CAIRN_ROOT``) in a clean environment (tests/conftest)."""
     r = tmp_path / "root"
     r.mkdir()
-    monkeypatch.setenv("CAIRN_ROOT", str(r))
-    monkeypatch.setenv("CAIRN_SILENT", "1")
-    monkeypatch.chdir(tmp_path)
-    yield str(r)
-    while g.active_run() is not None:
-        g.active_run().finish(quiet=True)
+    clean_env.setenv("CAIRN_ROOT", str(r))
+    return str(r)
 
 
 @pytest.fixture

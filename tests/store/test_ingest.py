@@ -3,7 +3,6 @@ torn tails and corrupt files are handled; rewinds, forks, live and crashed runs.
 
 from __future__ import annotations
 
-import math
 import multiprocessing as mp
 import os
 import shutil
@@ -19,17 +18,6 @@ from cairn.store.index import open_index
 from .conftest import SDK_SETTINGS, write_run
 
 
-def _same(a, b) -> bool:
-    """Equality that treats NaN as equal to NaN (logged values may be NaN)."""
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return type(a) is type(b) and a == b
-
-
 def _log_mixed(run) -> None:
     run.define_metric("acc", summary="max")
     for i in range(300):
@@ -39,7 +27,7 @@ def _log_mixed(run) -> None:
     run.summary["explicit"] = {"a": 1}
 
 
-def test_index_holds_exactly_what_the_sdk_logged(root, index):
+def test_index_holds_exactly_what_the_sdk_logged(same, root, index):
     run = cairn.init(project="p", config={"lr": 0.1, "arch": {"depth": 3}}, settings=SDK_SETTINGS)
     _log_mixed(run)
     run.config.update({"late": "yes"})
@@ -47,9 +35,9 @@ def test_index_holds_exactly_what_the_sdk_logged(root, index):
     index.ingest()
     got = index.run(run.id)
     path = os.path.join(root, "runs", run.id, "run.cairn")
-    assert _same(list(index.history_rows(run.id)), list(iter_history(path)))
+    assert same(list(index.history_rows(run.id)), list(iter_history(path)))
     final = [r for r in _records(path, fmt.SUMMARY) if "final" in r][-1]["final"]
-    assert _same(got["summary"], final)
+    assert same(got["summary"], final)
     assert got["summary"]["acc"] == {"max": 0.6000000000000001}
     assert got["config"] == {"lr": 0.1, "arch": {"depth": 3}, "late": "yes"}
     assert got["state"] == "finished" and got["exit_code"] == 0 and got["last_step"] == 300
@@ -61,14 +49,14 @@ def _records(path, rtype):
     return [r.data for r in read_records(path) if r.type == rtype]
 
 
-def test_unfinished_run_summary_is_replayed_with_the_sdk_rules(root, index):
+def test_unfinished_run_summary_is_replayed_with_the_sdk_rules(same, root, index):
     run = cairn.init(project="p", settings=SDK_SETTINGS)
     _log_mixed(run)
     run._writer.flush()
     index.ingest()
     got = index.run(run.id)["summary"]
     want = run.summary._as_dict() if hasattr(run.summary, "_as_dict") else run._summary_state.snapshot()
-    assert _same(got, want)
+    assert same(got, want)
     run.finish()
 
 

@@ -3,7 +3,6 @@ number of samples rather than the run's length."""
 
 from __future__ import annotations
 
-import math
 import os
 
 import pytest
@@ -13,16 +12,6 @@ from cairn.runlog import format as fmt
 from cairn.runlog.writer import RunWriter
 
 from .conftest import write_run
-
-
-def _same(a, b) -> bool:
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
-    if isinstance(a, dict) and isinstance(b, dict):
-        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return type(a) is type(b) and a == b
 
 
 def _naive(index, rid, samples, keys=None, x_axis="_step"):
@@ -63,13 +52,13 @@ def _sparse_run(root: str, rid: str, steps: list[int]) -> None:
      (["nested.y"], "_timestamp"), (["acc", "i"], "i"), (["missing"], "_step"),
      (["_step", "loss"], "_step")],
 )
-def test_sample_equals_naive_sampling(root, index, samples, keys, x_axis):
+def test_sample_equals_naive_sampling(same, root, index, samples, keys, x_axis):
     write_run(root, "r", _rows(211))
     index.ingest()
     got = index.history_sample("r", samples, keys, x_axis)
     want = _naive(index, "r", samples, keys, x_axis)
     assert len(got) == len(want)
-    assert all(_same(a, b) for a, b in zip(got, want, strict=True)), (got[:3], want[:3])
+    assert all(same(a, b) and list(a) == list(b) for a, b in zip(got, want, strict=True))
 
 
 def test_sample_with_sparse_steps_and_strings(root, index):
