@@ -134,7 +134,12 @@ def _qualifying_steps(engine: Engine, run_id: str, keys: list[str]) -> np.ndarra
                 .group_by(C.key)
             ).all()
         )
-    if any(k not in counts for k in user):
+    missing = [k for k in user if k not in counts]
+    if missing:
+        with engine.connect() as conn:
+            known = conn.execute(select(K.key).where(K.run_id == run_id)).scalars().all()
+        if any(s.startswith(k + ".") for k in missing for s in known):
+            return None  # a parent of dotted keys: rows hold it as a dict, decode them
         return np.empty(0, dtype=np.int64)  # a key never logged: no row qualifies
     if any(int(pts.get(k) or 0) != int(counts[k]) for k in user):
         return None

@@ -155,3 +155,18 @@ def test_runs_histories_tags_rows_with_their_run(store, runs):
                     {"_step": 5, "a": 2, "run_id": runs["stepped"]}]
     df = store.api().runs("hist").histories(samples=5, keys=["v"], format="pandas")
     assert set(df["run_id"]) == {runs["long"]} and len(df) == 5
+
+
+@pytest.mark.parametrize("name", ["mixed", "long", "stepped"])
+@pytest.mark.parametrize("keys", [None, ["acc"], ["a"], ["b"], ["v", "sq"], ["nested.x.y"]])
+@pytest.mark.parametrize("samples", [1, 2, 3, 7, 500])
+def test_history_samples_the_same_rows_as_sampling_every_row(store, runs, name, keys, samples):
+    from cairn.api.history import sample
+
+    run = store.api().run(runs[name])
+    every = list(run.scan_history(keys=keys))  # every qualifying row, projected to keys
+    want = sample(every, samples)
+    got = run.history(samples=samples, keys=keys, pandas=False)
+    if keys is not None:
+        got = [{k: r[k] for k in keys} for r in got]
+    assert got == want

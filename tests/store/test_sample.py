@@ -50,7 +50,7 @@ def _sparse_run(root: str, rid: str, steps: list[int]) -> None:
     "keys,x_axis",
     [(None, "_step"), (["loss"], "_step"), (["acc"], "_runtime"), (["acc", "nested.x"], "_step"),
      (["nested.y"], "_timestamp"), (["acc", "i"], "i"), (["missing"], "_step"),
-     (["_step", "loss"], "_step")],
+     (["_step", "loss"], "_step"), (["nested"], "_step")],
 )
 def test_sample_equals_naive_sampling(same, root, index, samples, keys, x_axis):
     write_run(root, "r", _rows(211))
