@@ -18,7 +18,7 @@ from typing import Any
 
 from cairn.artifacts import refs
 from cairn.artifacts.errors import ArtifactCorruptError
-from cairn.artifacts.manifest import READ, Entry, hash_file, write_sparse
+from cairn.artifacts.manifest import Entry, hash_file, open_raw, read_chunk, write_sparse
 from cairn.store import blobs
 
 
@@ -67,8 +67,8 @@ def _copy_checked(art: Any, entry: Entry, tmp: str) -> None:
                 f"the bytes of {entry.path!r} are missing from the store (blob {entry.sha256})"
             )
     sha = hashlib.sha256()
-    with open(src, "rb") as f, open(tmp, "wb") as out:
-        while chunk := f.read(READ):
+    with open_raw(src) as f, open(tmp, "wb", buffering=0) as out:
+        while chunk := read_chunk(f):
             sha.update(chunk)
             write_sparse(out, chunk)
         out.truncate()

@@ -25,14 +25,21 @@ _ZEROS = bytes(READ)
 _pool: ThreadPoolExecutor | None = None
 
 
-def write_sparse(out: Any, chunk: bytes) -> None:
+def write_sparse(out: Any, chunk: bytes | memoryview) -> None:
     """Write ``chunk`` to ``out``, seeking over all-zero chunks instead of writing them (as
     ``cp --sparse=auto`` does), so sparse or zero-filled files stay cheap to copy. The caller
-    must ``out.truncate()`` at the end so a trailing hole still has the right length."""
-    if len(chunk) == READ and chunk == _ZEROS:
-        out.seek(READ, 1)
-    else:
-        out.write(chunk)
+    must ``out.truncate()`` at the end so a trailing hole still has the right length. ``out``
+    may be unbuffered (short writes are completed here)."""
+    if len(chunk) == READ:
+        # compare the whole underlying buffer: bytearray == bytes is a memcmp, while
+        # memoryview == bytes compares item by item (30x slower)
+        whole = chunk.obj if isinstance(chunk, memoryview) and len(chunk.obj) == READ else chunk
+        if whole == _ZEROS:
+            out.seek(READ, 1)
+            return
+    view = memoryview(chunk)
+    while view:
+        view = view[out.write(view):]
 
 
 @dataclass
@@ -129,21 +136,39 @@ def b64_to_hex(b64: str) -> str:
 _read_lock = threading.Lock()
 _bytes_read = 0
 _streams = 0  # large files being hashed right now, in this process
+_tls = threading.local()
 
 
 def bytes_read() -> int:
-    """Total file bytes read by this module's hashing and storing functions in this process
+    """Total file bytes read through :func:`read_chunk` (hashing, storing, downloading) in this process
     (a counter that tests use to prove a re-log read nothing)."""
     return _bytes_read
 
 
-def _read(f: Any) -> bytes:
+def read_chunk(f: Any) -> memoryview:
+    """The next chunk (up to :data:`READ` bytes; shorter only at end of file) of the
+    unbuffered file ``f``, read into this thread's reusable buffer: no allocation and no
+    page faults per chunk (a fresh 4 MiB ``bytes`` per read cost ~3x the kernel time).
+    The chunk is only valid until this thread's next ``read_chunk``."""
     global _bytes_read
-    chunk = f.read(READ)
-    if chunk:
+    buf = getattr(_tls, "buf", None)
+    if buf is None:
+        buf = _tls.buf = bytearray(READ)
+    view, n = memoryview(buf), 0
+    while n < READ:
+        got = f.readinto(view[n:])
+        if not got:
+            break
+        n += got
+    if n:
         with _read_lock:
-            _bytes_read += len(chunk)
-    return chunk
+            _bytes_read += n
+    return view[:n]
+
+
+def open_raw(path: str) -> Any:
+    """``path`` opened for :func:`read_chunk` (unbuffered: data goes straight into our buffer)."""
+    return open(path, "rb", buffering=0)
 
 
 def _hash_stream(f: Any, first: bytes, out: Any = None) -> blobs.BlobInfo:
@@ -173,7 +198,7 @@ def _hash_stream(f: Any, first: bytes, out: Any = None) -> blobs.BlobInfo:
                 md5.update(chunk)
             else:
                 fut.result()
-            chunk = _read(f)
+            chunk = read_chunk(f)
     finally:
         with _read_lock:
             _streams -= 1
@@ -187,8 +212,8 @@ def _small(first: bytes) -> blobs.BlobInfo:
 
 def hash_file(path: str) -> blobs.BlobInfo:
     """Base64 MD5, hex SHA-256 and size of a file, in one streamed pass (bounded memory)."""
-    with open(path, "rb") as f:
-        first = _read(f)
+    with open_raw(path) as f:
+        first = read_chunk(f)
         if len(first) < READ:  # small file: a helper thread costs more than it saves
             return _small(first)
         return _hash_stream(f, first)
@@ -209,8 +234,8 @@ def store_file(root: str, path: str, known: blobs.BlobInfo | None = None) -> blo
     """
     if known is not None and blobs.has_blob(root, known.sha256):
         return known
-    with open(path, "rb") as f:
-        first = _read(f)
+    with open_raw(path) as f:
+        first = read_chunk(f)
         if len(first) < READ:
             info = _small(first)
             if not blobs.has_blob(root, info.sha256):
@@ -224,8 +249,8 @@ def _write_blob(root: str, sha256: str, data: bytes) -> None:
     os.makedirs(d, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
+        with os.fdopen(fd, "wb", buffering=0) as out:
+            write_sparse(out, data)
         blobs.commit_temp(root, tmp, sha256)
     except BaseException:
         if os.path.exists(tmp):
@@ -242,7 +267,7 @@ def _tee_into_store(root: str, f: Any, first: bytes, expect: blobs.BlobInfo | No
     os.makedirs(d, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
     try:
-        with os.fdopen(fd, "wb") as out:
+        with os.fdopen(fd, "wb", buffering=0) as out:
             if expect is None:
                 info = _hash_stream(f, first, out)
             else:
@@ -251,12 +276,12 @@ def _tee_into_store(root: str, f: Any, first: bytes, expect: blobs.BlobInfo | No
                     sha.update(chunk)
                     write_sparse(out, chunk)
                     size += len(chunk)
-                    chunk = _read(f)
+                    chunk = read_chunk(f)
                 if sha.hexdigest() != expect.sha256 or size != expect.size:
                     out.close()
                     os.unlink(tmp)
                     f.seek(0)
-                    return _tee_into_store(root, f, _read(f))
+                    return _tee_into_store(root, f, read_chunk(f))
                 info = expect
             out.truncate()
         blobs.commit_temp(root, tmp, info.sha256)
