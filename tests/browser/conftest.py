@@ -1,6 +1,7 @@
 """Browser tests: real headless Chromium (playwright, /usr/bin/chromium) against a real
 ``cairn server`` process on a free 127.0.0.1 port, over a root seeded with ``import cairn as
-wandb``. Screenshots go to ``$CAIRN_SCREENSHOTS`` (default: a temporary folder)."""
+wandb``. The tests' own screenshots (debugging aids) go to a temporary folder; the README's
+come from :mod:`tests.browser.make_screenshots` (into ``$CAIRN_SCREENSHOTS``)."""
 
 from __future__ import annotations
 
@@ -134,7 +135,7 @@ def site(tmp_path_factory) -> Site:
                 proc.kill()
                 raise RuntimeError("cairn server did not start: " + (base / "server.log").read_text())
             time.sleep(0.1)
-    shots = os.environ.get("CAIRN_SCREENSHOTS") or str(base / "screenshots")
+    shots = str(base / "screenshots")
     os.makedirs(shots, exist_ok=True)
     yield Site(root, url, ids, shots)
     proc.terminate()

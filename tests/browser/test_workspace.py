@@ -177,3 +177,23 @@ def test_selected_runs_are_the_ones_charted_and_can_be_compared(page, site):
     page.click("text=compare")
     page.wait_for_selector("svg.parcoords")
     assert len(page.query_selector_all("svg.parcoords polyline.run-line")) == 2
+
+
+def test_drawn_runs_get_distinct_colours_in_table_order_shared_with_compare(page, site):
+    open_workspace(page, site, order="+display_name")
+    p = wait_probe(page, "train/loss", lambda p: len(p["series"]) == 5)
+    colours = [s["color"] for s in p["series"]]
+    assert len(set(colours)) == 5
+    rows = page.eval_on_selector_all(".tr[data-run-id]", "els => els.map(e => [e.dataset.runId, e.querySelector('input.color').value])")
+    assert len({c for _, c in rows}) == 5
+    by_label = {s["label"]: s["color"] for s in p["series"]}
+    names = page.eval_on_selector_all(".tr[data-run-id] .name", "els => els.map(e => e.textContent)")
+    assert [by_label[n] for n in names] == [c for _, c in rows]  # chart and table agree, row by row
+    legend = page.eval_on_selector_all("[data-metric='train/loss'] .chart-legend .legend-item", "els => els.map(e => e.textContent)")
+    assert sorted(legend) == sorted(names)
+    # The compare view keeps each run's workspace colour.
+    ids = [rid for rid, _ in rows[:4]]
+    page.goto(f"{site.url}/#/p/ws/compare?sel={','.join(reversed(ids))}")
+    page.wait_for_selector("svg.scatter circle.point")
+    drawn = page.eval_on_selector_all("svg.parcoords polyline.run-line", "els => els.map(e => e.getAttribute('stroke'))")
+    assert sorted(drawn) == sorted(c for _, c in rows[:4])

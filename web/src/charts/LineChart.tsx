@@ -28,14 +28,14 @@ export interface ChartProbe {
   drawn: number;
 }
 
-function probe(u: uPlot, nLines: number, xAxis: string, logY: boolean, testId: string): void {
+function probe(u: uPlot, colors: string[], xAxis: string, logY: boolean, testId: string): void {
   const x = u.data[0] as number[];
   const series: ChartProbe["series"] = [];
-  for (let i = 1; i <= nLines; i++) {
+  for (let i = 1; i <= colors.length; i++) {
     const ys = u.data[i] as (number | null)[];
     let lastI = -1, n = 0;
     for (let j = 0; j < ys.length; j++) if (ys[j] !== null && ys[j] !== undefined) { lastI = j; n++; }
-    series.push({ label: String(u.series[i].label), color: String(u.series[i].stroke), n,
+    series.push({ label: String(u.series[i].label), color: colors[i - 1], n,
       lastX: lastI >= 0 ? x[lastI] : null, lastY: lastI >= 0 ? ys[lastI] : null, ys });
   }
   const w = (window.__cairn ||= { charts: {} });
@@ -82,8 +82,9 @@ export function LineChart(p: LineChartProps) {
       legend: { show: false },
       scales: { x: { time: p.xAxis === "_timestamp" }, y: { distr: p.logY ? 3 : 1 } },
       axes: [
-        { values: p.xAxis === "_timestamp" ? undefined : (_u, vals) => vals.map((v) => fmtX(v)), size: 32 },
-        { values: (_u, vals) => vals.map((v) => fmtNum(v)), size: 56 },
+        { values: p.xAxis === "_timestamp" ? undefined : (_u, vals) => vals.map((v) => fmtX(v)), size: 30,
+          label: AXIS_NAMES[p.xAxis] || p.xAxis, labelSize: 16, labelFont: "11px system-ui, sans-serif", font: "11px system-ui, sans-serif" },
+        { values: (_u, vals) => vals.map((v) => fmtNum(v)), size: 52, font: "11px system-ui, sans-serif" },
       ],
       cursor: { drag: { x: true, y: false, setScale: false }, points: { size: 5 } },
       hooks: {
@@ -102,7 +103,8 @@ export function LineChart(p: LineChartProps) {
           const rows: [string, string, number][] = [];
           for (let s = 1; s <= lines.length; s++) {
             const v = (u.data[s] as (number | null)[])[i];
-            if (v !== null && v !== undefined) rows.push([String(u.series[s].label), String(u.series[s].stroke), v]);
+            // uPlot keeps strokes as functions, so the colour comes from the line itself.
+            if (v !== null && v !== undefined) rows.push([String(u.series[s].label), lines[s - 1].spec.color, v]);
           }
           rows.sort((a, b) => b[2] - a[2]);
           box.replaceChildren();
@@ -128,7 +130,7 @@ export function LineChart(p: LineChartProps) {
     };
     const u = new uPlot(opts, [x, ...cols] as uPlot.AlignedData, el);
     plot.current = u;
-    probe(u, lines.length, p.xAxis, p.logY, p.testId);
+    probe(u, lines.map((l) => l.spec.color), p.xAxis, p.logY, p.testId);
     const onDbl = () => p.onZoom && p.onZoom(null);
     u.over.addEventListener("dblclick", onDbl);
     const ro = new ResizeObserver(() => { if (el.clientWidth > 0) u.setSize({ width: el.clientWidth, height: p.height || 220 }); });
@@ -136,8 +138,16 @@ export function LineChart(p: LineChartProps) {
     return () => { ro.disconnect(); u.over.removeEventListener("dblclick", onDbl); u.destroy(); plot.current = null; };
   }, [p.data, p.xAxis, p.logY, p.testId]);
 
+  // A legend of the drawn lines (text nodes), as wandb shows above each chart; past a dozen
+  // lines it only counts them, and the hover box names the values.
+  const shown = p.data.lines;
   return (
     <div class="linechart" data-testid={p.testId}>
+      <div class="legend chart-legend">
+        {shown.length <= 12
+          ? shown.map((l) => <span class="legend-item" title={l.spec.label}><span class="swatch" style={{ background: l.spec.color }} />{l.spec.label}</span>)
+          : <span class="muted">{shown.length} lines · hover for values</span>}
+      </div>
       <div ref={host} class="plot" />
       <div ref={hover} class="hover" style="display:none" />
     </div>

@@ -22,10 +22,18 @@ export function paletteColor(i: number): string {
   return hslHex((k * 137.508 + 15) % 360, 0.65, [0.45, 0.33, 0.58][k % 3]);
 }
 
-/** Colours for `ids` in their order: an explicit choice wins, the rest take palette slots. */
+/** Colours for `ids` in their order: an explicit choice wins, the rest take the next palette
+ *  slot whose colour no run here already has (so a hand-picked colour is not handed out twice). */
 export function assignColors(ids: string[], chosen: Record<string, string> = {}): Map<string, string> {
   const out = new Map<string, string>();
-  ids.forEach((id, i) => out.set(id, chosen[id] || paletteColor(i)));
+  const used = new Set<string>();
+  for (const id of ids) if (chosen[id]) { out.set(id, chosen[id]); used.add(chosen[id].toLowerCase()); }
+  let slot = 0;
+  for (const id of ids) {
+    if (out.has(id)) continue;
+    while (used.has(paletteColor(slot))) slot++;
+    out.set(id, paletteColor(slot++));
+  }
   return out;
 }
 

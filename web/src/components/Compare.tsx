@@ -9,7 +9,7 @@ import { assignColors } from "../charts/colors";
 import { loadJSON } from "../lib/store";
 import { fmtNum } from "../lib/format";
 
-const W = 760, H = 340, PAD = 44;
+const W = 600, H = 320, PAD = 44;
 
 function numericKeys(runs: Run[], pick: (r: Run) => Record<string, unknown>): string[] {
   const s = new Set<string>();
@@ -30,12 +30,16 @@ export function Compare({ route }: { route: Route }) {
   const sum = useMemo(() => (runs ? numericKeys(runs, (r) => flatten(r.summary)) : []), [runs]);
   if (!runs) return <div class="loading pad">loading…</div>;
   if (runs.length < 2) return <div class="pad muted">Select at least two runs in the workspace to compare.</div>;
-  // Same rule as the workspace: slots in selection order, hand-picked colours kept.
-  const colorMap = assignColors(runs.map((r) => r.id), loadJSON<Record<string, string>>(`cairn.colors.${route.project}`, {}));
+  // The colours the workspace last gave these runs (hand-picked ones win); runs it did not
+  // show take free palette slots.
+  const colorMap = assignColors(runs.map((r) => r.id), { ...loadJSON<Record<string, string>>(`cairn.shown-colors.${route.project}`, {}),
+    ...loadJSON<Record<string, string>>(`cairn.colors.${route.project}`, {}) });
   const colorOf = (id: string) => colorMap.get(id)!;
   const cx = cfg.includes(route.params.cx) ? route.params.cx : cfg[0];
   const cy = sum.includes(route.params.cy) ? route.params.cy : sum[0];
-  const axes = [...cfg.map((k) => ["config", k]), ...(cy ? [["summary", cy]] : [])] as [string, string][];
+  // Config keys every run shares tell nothing apart, and only squeeze the other axes.
+  const varying = cfg.filter((k) => new Set(runs.map((r) => JSON.stringify(flatten(r.config)[k]))).size > 1);
+  const axes = [...(varying.length ? varying : cfg).map((k) => ["config", k]), ...(cy ? [["summary", cy]] : [])] as [string, string][];
   const val = (r: Run, [src, k]: [string, string]) => flatten(src === "config" ? r.config : r.summary)[k] as number | undefined;
   const axisVals = axes.map((a) => runs.map((r) => val(r, a)).filter((v): v is number => typeof v === "number"));
   const axisScales = axisVals.map(scale);
@@ -51,6 +55,8 @@ export function Compare({ route }: { route: Route }) {
       <div class="legend" data-testid="compare-legend">
         {runs.map((r) => <span class="legend-item"><span class="swatch" style={{ background: colorOf(r.id) }} />{r.name || r.id}</span>)}
       </div>
+      <div class="compare-plots">
+      <div>
       <h3>Parallel coordinates</h3>
       <svg class="parcoords" width={W} height={H} data-axes={axes.length}>
         {axes.map((a, i) => (
@@ -66,25 +72,35 @@ export function Compare({ route }: { route: Route }) {
           return <polyline class="run-line" points={pts.join(" ")} fill="none" stroke={colorOf(r.id)} stroke-width={2}><title>{r.name || r.id}</title></polyline>;
         })}
       </svg>
-      {cx && cy && <>
+      </div>
+      {cx && cy && <div>
         <h3>{cy} vs {cx}</h3>
-        <Scatter runs={runs} colorOf={colorOf} x={(r) => flatten(r.config)[cx] as number} y={(r) => flatten(r.summary)[cy] as number} />
-      </>}
+        <Scatter runs={runs} colorOf={colorOf} xName={cx} yName={cy} x={(r) => flatten(r.config)[cx] as number} y={(r) => flatten(r.summary)[cy] as number} />
+      </div>}
+      </div>
     </div>
   );
 }
 
-function Scatter({ runs, colorOf, x, y }: { runs: Run[]; colorOf: (id: string) => string; x: (r: Run) => number; y: (r: Run) => number }) {
+function Scatter({ runs, colorOf, xName, yName, x, y }: { runs: Run[]; colorOf: (id: string) => string; xName: string; yName: string; x: (r: Run) => number; y: (r: Run) => number }) {
   const pts = runs.filter((r) => typeof x(r) === "number" && typeof y(r) === "number");
   if (!pts.length) return <div class="muted">no runs have both values</div>;
   const sx = scale(pts.map(x)), sy = scale(pts.map(y));
   const xs = pts.map(x), ys = pts.map(y);
+  // Points keep 5% off the axes, so extreme runs are not drawn over the axis lines and labels.
+  const L = 72, R = W - 16, T = 16, B = H - 40;
+  const px = (r: Run) => L + (0.05 + 0.9 * sx(x(r))) * (R - L);
+  const py = (r: Run) => B - (0.05 + 0.9 * sy(y(r))) * (B - T);
   return (
     <svg class="scatter" width={W} height={H}>
-      <line x1={PAD} x2={W - PAD} y1={H - PAD} y2={H - PAD} stroke="#999" /><line x1={PAD} x2={PAD} y1={PAD} y2={H - PAD} stroke="#999" />
-      <text x={PAD} y={H - 10}>{fmtNum(Math.min(...xs))}</text><text x={W - PAD} y={H - 10} text-anchor="end">{fmtNum(Math.max(...xs))}</text>
-      <text x={4} y={H - PAD}>{fmtNum(Math.min(...ys))}</text><text x={4} y={PAD}>{fmtNum(Math.max(...ys))}</text>
-      {pts.map((r) => <circle class="point" cx={PAD + sx(x(r)) * (W - 2 * PAD)} cy={H - PAD - sy(y(r)) * (H - 2 * PAD)} r={5} fill={colorOf(r.id)}><title>{r.name || r.id}</title></circle>)}
+      <line x1={L} x2={R} y1={B} y2={B} stroke="#999" /><line x1={L} x2={L} y1={T} y2={B} stroke="#999" />
+      <text x={L + 0.05 * (R - L)} y={B + 16} text-anchor="middle">{fmtNum(Math.min(...xs))}</text>
+      <text x={R - 0.05 * (R - L)} y={B + 16} text-anchor="middle">{fmtNum(Math.max(...xs))}</text>
+      <text x={L - 6} y={B - 0.05 * (B - T) + 4} text-anchor="end">{fmtNum(Math.min(...ys))}</text>
+      <text x={L - 6} y={T + 0.05 * (B - T) + 4} text-anchor="end">{fmtNum(Math.max(...ys))}</text>
+      <text class="axis-name" x={(L + R) / 2} y={H - 6} text-anchor="middle">{xName}</text>
+      <text class="axis-name" x={14} y={(T + B) / 2} text-anchor="middle" transform={`rotate(-90 14 ${(T + B) / 2})`}>{yName}</text>
+      {pts.map((r) => <circle class="point" cx={px(r)} cy={py(r)} r={5} fill={colorOf(r.id)}><title>{r.name || r.id}</title></circle>)}
     </svg>
   );
 }

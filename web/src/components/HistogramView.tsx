@@ -41,7 +41,8 @@ export function HistogramView({ rows, index }: { rows: Entry[]; index: number })
     <div class="histogram" data-step={step} data-bins={values.length}>
       <canvas ref={bars} width={400} height={120} />
       <div class="muted small">{bins.length ? `${fmtNum(bins[0])} … ${fmtNum(bins[bins.length - 1])}` : ""}</div>
-      <canvas ref={heat} width={400} height={80} title="all steps" />
+      {/* Over a single step there is nothing to map, and a lone outlined strip looks like an error. */}
+      <canvas ref={heat} width={400} height={80} title="all steps" style={rows.length > 1 ? undefined : { display: "none" }} />
     </div>
   );
 }

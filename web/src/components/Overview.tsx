@@ -3,8 +3,10 @@ import { useEffect, useState } from "preact/hooks";
 import { api, type Json, type Run } from "../lib/api";
 import { flatten, fmtDate, fmtDuration, fmtValue } from "../lib/format";
 
-function KV({ title, data }: { title: string; data: Record<string, Json> | null | undefined }) {
-  const flat = Object.entries(flatten(data)).filter(([k]) => !k.startsWith("_wandb")).sort(([a], [b]) => a.localeCompare(b));
+function KV({ title, data, hideInternal = false }: { title: string; data: Record<string, Json> | null | undefined; hideInternal?: boolean }) {
+  // The summary's _step/_runtime/_timestamp repeat the facts above; wandb hides them too.
+  const flat = Object.entries(flatten(data)).filter(([k]) => !k.startsWith("_wandb") && !(hideInternal && k.startsWith("_")))
+    .sort(([a], [b]) => a.localeCompare(b));
   return (
     <div class="kv">
       <h3>{title}</h3>
@@ -54,6 +56,7 @@ export function Overview({ run, onSaved }: { run: Run; onSaved: (r: Run) => void
   ];
   return (
     <div class="overview">
+      <div class="overview-top">
       <table class="plain facts"><tbody>{facts.map(([k, v]) => <tr><td class="k">{k}</td><td>{v}</td></tr>)}</tbody></table>
       <div class="edit">
         <label>Name <input name="run-name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
@@ -61,10 +64,11 @@ export function Overview({ run, onSaved }: { run: Run; onSaved: (r: Run) => void
         <label>Notes <textarea name="run-notes" rows={3} value={notes} onInput={(e) => setNotes((e.target as HTMLTextAreaElement).value)} /></label>
         <button onClick={save}>Save</button> <span class="muted" data-testid="save-status">{status}</span>
       </div>
+      </div>
       <Alerts runId={run.id} />
       <div class="kv-row">
         <KV title="Config" data={run.config} />
-        <KV title="Summary" data={run.summary} />
+        <KV title="Summary" data={run.summary} hideInternal />
       </div>
     </div>
   );

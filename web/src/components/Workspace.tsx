@@ -60,6 +60,8 @@ export function Workspace({ route }: { route: Route }) {
   // colour; a colour picked by hand wins.
   const tableColors = useMemo(() => assignColors(loadedRuns.map((r) => r.id), colors), [loadedRuns, colors]);
   const colorOf = (id: string) => tableColors.get(id) || colors[id] || paletteColor(loadedRuns.length);
+  // The compare view draws the same runs; it reads these so a run keeps its colour there.
+  useEffect(() => { if (loadedRuns.length) saveJSON(`cairn.shown-colors.${project}`, Object.fromEntries(tableColors)); }, [tableColors]);
 
   // Runs drawn in charts: the selection, else the first N visible rows.
   const chartRuns = useMemo(() => {
