@@ -167,3 +167,42 @@ def test_sparse_and_short_files_round_trip(isolated):
     for p in (big, tiny):
         with open(p, "rb") as f, open(os.path.join(out, os.path.basename(p)), "rb") as g:
             assert f.read() == g.read()
+
+
+_WRITER = """
+import os, sys
+from cairn.artifacts import digest_cache, manifest
+root, folder, me = sys.argv[1], sys.argv[2], sys.argv[3]
+names = sorted(os.listdir(folder))
+items = []
+for n in names:
+    p = os.path.join(folder, n)
+    items.append((digest_cache.file_key(p), manifest.hash_file(p)))
+for i in range(0, len(items), 5):  # many small transactions, interleaved with the other process
+    kept = digest_cache.remember(root, items[i:i + 5])
+    assert kept == len(items[i:i + 5]), kept
+    for key, info in items[:i + 5]:
+        hit = digest_cache.lookup(root, key)
+        assert hit is None or hit == info
+print("ok", me)
+"""
+
+
+def test_concurrent_processes_share_the_cache(isolated, tmp_path):
+    import subprocess
+    import sys
+
+    root = str(tmp_path / "cacheroot")
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for i in range(60):
+        p = write(str(folder / f"f{i}"), os.urandom(100 + i))
+        _settle(p)
+    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, root, str(folder), str(n)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(3)]
+    for p in procs:
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
+    for n in sorted(os.listdir(folder)):
+        p = str(folder / n)
+        assert digest_cache.lookup(root, digest_cache.file_key(p)) == manifest.hash_file(p)
