@@ -127,7 +127,8 @@ def ls(ctx: click.Context, project: str | None, type_: str | None, root: str | N
 @click.option("--root", default=None, type=click.Path(file_okay=False), help=_ROOT_HELP)
 @click.pass_context
 def rebuild_cmd(ctx: click.Context, root: str | None) -> None:
-    """Recreate the artifact store (versions, aliases, uses, links) from run files and blobs."""
+    """Recreate the artifact store (versions, aliases, uses, links, edits, deletes) from run
+    files and blobs."""
     from cairn.artifacts.rebuild import rebuild
 
     counts = rebuild(_root(ctx, root))
