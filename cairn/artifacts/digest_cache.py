@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import threading
 import time
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ def file_key(path: str) -> FileKey | None:
         st = os.stat(real)
     except OSError:
         return None
-    if not os.path.isfile(real):
+    if not stat.S_ISREG(st.st_mode):
         return None
     return FileKey(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, real, time.time_ns())
 
