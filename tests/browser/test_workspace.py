@@ -197,3 +197,12 @@ def test_drawn_runs_get_distinct_colours_in_table_order_shared_with_compare(page
     page.wait_for_selector("svg.scatter circle.point")
     drawn = page.eval_on_selector_all("svg.parcoords polyline.run-line", "els => els.map(e => e.getAttribute('stroke'))")
     assert sorted(drawn) == sorted(c for _, c in rows[:4])
+
+
+def test_an_empty_project_and_an_empty_filter_each_say_why_once(page, site):
+    page.goto(f"{site.url}/#/p/no-such-project")
+    empty = page.wait_for_selector("[data-testid=empty]")
+    assert "No runs in this project yet" in empty.inner_text()
+    assert "No numeric metrics" not in page.inner_text("main")
+    open_workspace(page, site, search="no run is called this")
+    assert "No runs match" in page.wait_for_selector("[data-testid=empty]").inner_text()

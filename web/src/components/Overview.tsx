@@ -3,6 +3,13 @@ import { useEffect, useState } from "preact/hooks";
 import { api, type Json, type Run } from "../lib/api";
 import { flatten, fmtDate, fmtDuration, fmtValue } from "../lib/format";
 
+/** "image", "table", "histogram"… for a media summary value (shown in the Media tab), else "". */
+function mediaKind(v: Json | undefined): string {
+  if (!v || typeof v !== "object" || Array.isArray(v) || typeof v._type !== "string") return "";
+  const t = v._type.replace(/-file$/, "").replace(/^images\/separated$/, "images");
+  return typeof v.nrows === "number" && typeof v.ncols === "number" ? `${t} (${v.nrows} × ${v.ncols})` : t;
+}
+
 function KV({ title, data, hideInternal = false }: { title: string; data: Record<string, Json> | null | undefined; hideInternal?: boolean }) {
   // The summary's _step/_runtime/_timestamp repeat the facts above; wandb hides them too.
   const flat = Object.entries(flatten(data)).filter(([k]) => !k.startsWith("_wandb") && !(hideInternal && k.startsWith("_")))
@@ -12,7 +19,7 @@ function KV({ title, data, hideInternal = false }: { title: string; data: Record
       <h3>{title}</h3>
       {flat.length ? (
         <table class="plain" data-testid={`${title.toLowerCase()}-table`}>
-          <tbody>{flat.map(([k, v]) => <tr><td class="k">{k}</td><td>{fmtValue(v)}</td></tr>)}</tbody>
+          <tbody>{flat.map(([k, v]) => <tr><td class="k">{k}</td><td>{mediaKind(v) ? <span class="muted">{mediaKind(v)}</span> : fmtValue(v)}</td></tr>)}</tbody>
         </table>
       ) : <div class="muted">none</div>}
     </div>

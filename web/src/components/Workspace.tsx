@@ -151,9 +151,12 @@ export function Workspace({ route }: { route: Route }) {
       </aside>
       <main class="charts-pane">
         <Controls xAxis={settings.xAxis} xChoices={metrics} smoothing={settings.smoothing} logY={settings.logY} zoomed={!!zoom} onChange={setParams} />
-        {pager.loaded && !pager.total && <div class="muted pad">No runs match.</div>}
-        <ChartGrid metrics={metrics.filter((m) => m !== settings.xAxis)} lines={lines} settings={settings} tick={tick}
-          onZoom={(r) => setParams({ zoom: r ? r.map((v) => +v.toPrecision(8)).join(",") : null })} />
+        {/* One empty state, saying which kind of empty this is (not also "no metrics"). */}
+        {pager.loaded && !pager.total && (filters || search
+          ? <div class="muted pad" data-testid="empty">No runs match the search or filter.</div>
+          : <div class="muted pad" data-testid="empty">No runs in this project yet: log one with <code>cairn.init(project="{project}")</code>.</div>)}
+        {(!pager.loaded || pager.total > 0) && <ChartGrid metrics={metrics.filter((m) => m !== settings.xAxis)} lines={lines} settings={settings} tick={tick}
+          onZoom={(r) => setParams({ zoom: r ? r.map((v) => +v.toPrecision(8)).join(",") : null })} />}
       </main>
     </div>
   );
