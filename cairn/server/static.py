@@ -31,6 +31,7 @@ MISSING = """<!doctype html><html><head><meta charset="utf-8"><title>Cairn</titl
 
 
 def static_dir() -> str:
+    """The folder of the built UI: ``$CAIRN_STATIC_DIR``, else the packaged build."""
     return os.environ.get("CAIRN_STATIC_DIR") or STATIC_DIR
 
 
@@ -42,8 +43,9 @@ async def spa(request: Request) -> Response:
         path = os.path.realpath(os.path.join(base, rel))
         if inside(base, path) and os.path.isfile(path):
             ctype = mimetypes.guess_type(path)[0] or "application/octet-stream"
-            # Hashed asset names never change content, so they may be cached forever.
-            cache = "public, max-age=31536000, immutable" if "/assets/" in path else "no-cache"
+            # Hashed asset names never change content, so they may be cached forever. The test is
+            # on the request path: the build folder itself may lie under a folder named assets.
+            cache = "public, max-age=31536000, immutable" if rel.startswith("assets/") else "no-cache"
             return FileResponse(path, media_type=ctype, headers={"Cache-Control": cache})
         if "." in os.path.basename(rel):
             return error(404, f"no file {rel!r} in the UI build")

@@ -49,6 +49,18 @@ def test_static_paths_cannot_escape_the_build_folder(client):
     assert b"[project]" not in r.content
 
 
+def test_only_hashed_assets_are_cached_forever_wherever_the_build_lies(client, tmp_path, monkeypatch):
+    build = tmp_path / "assets" / "build"
+    (build / "assets").mkdir(parents=True)
+    (build / "index.html").write_text("<!doctype html><title>ui</title>")
+    (build / "chart-frame.html").write_text("<!doctype html><title>frame</title>")
+    (build / "assets" / "main-abc123.js").write_text("export {};")
+    monkeypatch.setenv("CAIRN_STATIC_DIR", str(build))
+    assert "immutable" in client.get("/assets/main-abc123.js").headers["cache-control"]
+    for path in ("/", "/chart-frame.html"):
+        assert client.get(path).headers["cache-control"] == "no-cache"
+
+
 def test_live_events_announce_a_new_run_and_its_data_is_ingested(tmp_path, monkeypatch):
     root = str(tmp_path / "root")
     os.makedirs(root)
