@@ -29,16 +29,19 @@ GZIP_LEVEL = 3
 
 
 async def health(request: Request) -> JSON:
+    """Liveness, the root served and the state of the live-ingest loop."""
     w: Watcher = request.app.state.watcher
     return JSON({"ok": True, "root": request.app.state.index.root, "ingest_ticks": w.ticks,
                  "ingest_error": w.last_error, "subscribers": request.app.state.hub.count})
 
 
 async def openapi_doc(request: Request) -> JSON:
+    """The OpenAPI document of ``/api/v1``."""
     return JSON(openapi.document())
 
 
 async def events(request: Request) -> StreamingResponse:
+    """The server-sent event stream of one client (see :func:`cairn.server.live.event_stream`)."""
     return StreamingResponse(
         event_stream(request.app.state.hub),
         media_type="text/event-stream",
@@ -51,7 +54,15 @@ async def _bad_request(request: Request, exc: Exception) -> JSON:
 
 
 async def _not_found(request: Request, exc: Exception) -> JSON:
+    # str(KeyError("k")) is "'k'": name what was missing in words.
+    if isinstance(exc, KeyError):
+        return error(404, f"not found: {exc.args[0] if exc.args else exc}")
     return error(404, str(exc))
+
+
+async def _server_error(request: Request, exc: Exception) -> JSON:
+    # The API's one error shape even for a bug, naming it; uvicorn still logs the traceback.
+    return error(500, f"internal error in {request.url.path}: {type(exc).__name__}: {exc}")
 
 
 def create_app(root: str | None = None, index_url: str | None = None, index: Any = None,
@@ -93,7 +104,8 @@ def create_app(root: str | None = None, index_url: str | None = None, index: Any
         routes=[Mount("/api/v1", routes=api), Route("/", spa), Route("/{path:path}", spa)],
         middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=2048, compresslevel=GZIP_LEVEL)],
         exception_handlers={BadRequest: _bad_request, ValueError: _bad_request, CommError: _not_found,
-                            KeyError: _not_found, FileNotFoundError: _not_found},
+                            KeyError: _not_found, FileNotFoundError: _not_found,
+                            Exception: _server_error},
         lifespan=lifespan,
     )
     app.state.index = index

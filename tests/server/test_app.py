@@ -26,6 +26,30 @@ def test_unknown_api_route_is_a_json_404(client):
     assert r.status_code == 404 and "error" in r.json()
 
 
+def test_an_unexpected_error_is_a_json_500_naming_it(tmp_path):
+    class Broken:
+        root = str(tmp_path)
+        calls = 0
+
+        def ingest(self, ids=None):
+            return None
+
+        def projects(self):
+            self.calls += 1
+            if self.calls > 1:  # the first call is the start-up warm-up
+                raise RuntimeError("the index is on fire")
+            return []
+
+    srv = ThreadServer(create_app(index=Broken(), live=False))
+    client = srv.start()
+    try:
+        r = client.get("/api/v1/projects")
+        assert r.status_code == 500
+        assert "RuntimeError" in r.json()["error"] and "the index is on fire" in r.json()["error"]
+    finally:
+        srv.stop()
+
+
 def test_openapi_lists_every_route_the_app_serves(client):
     doc = client.get("/api/v1/openapi.json").json()
     assert doc["openapi"].startswith("3.")
