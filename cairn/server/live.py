@@ -35,6 +35,7 @@ class Hub:
         self.closed = False
 
     def subscribe(self) -> asyncio.Queue:
+        """A new queue of events for one client (already ended if the hub is closed)."""
         self._loop = asyncio.get_running_loop()
         q: asyncio.Queue = asyncio.Queue(maxsize=256)
         if self.closed:
@@ -56,9 +57,11 @@ class Hub:
                 q.put_nowait(None)
 
     def unsubscribe(self, q: asyncio.Queue) -> None:
+        """Forget ``q`` (its client went away)."""
         self._subs.discard(q)
 
     def publish(self, event: dict) -> None:
+        """Queue ``event`` for every subscriber; call on the event loop's thread."""
         for q in list(self._subs):
             if q.full():  # keep the newest events: the client refetches anyway
                 with contextlib.suppress(asyncio.QueueEmpty):
@@ -67,6 +70,7 @@ class Hub:
 
     @property
     def count(self) -> int:
+        """The number of open event streams."""
         return len(self._subs)
 
 
@@ -112,7 +116,9 @@ class Watcher:
         changed = [rid for rid, sig in sizes.items() if self.seen.get(rid) != sig]
         if changed:
             self.index.ingest(changed)
-            self.seen.update({rid: sizes[rid] for rid in changed})
+        # Only after a successful ingest (a failed one is retried next tick); replacing the map
+        # also forgets runs whose folder was removed.
+        self.seen = sizes
         self.ticks += 1
         return changed
 

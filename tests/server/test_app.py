@@ -7,6 +7,8 @@ import os
 import re
 import time
 
+import pytest
+
 import cairn as wandb
 from cairn.server import create_app
 from cairn.server.openapi import PATHS
@@ -148,3 +150,31 @@ def test_closing_the_hub_ends_every_event_stream():
 
     hello, runs, *rest = asyncio.run(scenario())
     assert "event: hello" in hello and '"run_ids":["r1"]' in runs and rest == []
+
+
+def test_watcher_retries_a_failed_ingest_and_forgets_removed_runs(tmp_path):
+    import shutil
+
+    from cairn.server.live import Hub, Watcher
+
+    class Index:
+        root = str(tmp_path)
+        fail = True
+        ingested: list = []
+
+        def ingest(self, ids=None):
+            if self.fail:
+                self.fail = False
+                raise OSError("disk hiccup")
+            self.ingested.append(ids)
+
+    run_dir = tmp_path / "runs" / "r1"
+    run_dir.mkdir(parents=True)
+    (run_dir / "run.cairn").write_bytes(b"x")
+    w = Watcher(Index(), Hub())
+    with pytest.raises(OSError):
+        w.tick()
+    assert w.tick() == ["r1"] and w.index.ingested == [["r1"]]
+    assert w.tick() == []
+    shutil.rmtree(run_dir)
+    assert w.tick() == [] and w.seen == {}
