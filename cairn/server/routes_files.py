@@ -50,6 +50,7 @@ def locate(request: Request, rid: str, rel: str) -> str | None:
 
 
 async def file_bytes(request: Request) -> Response:
+    """The bytes of one run file; active content is sandboxed, ``?download=1`` attaches it."""
     rid = run_id_of(request)
     rel = request.path_params["path"]
     path = await run_in_threadpool(locate, request, rid, rel)
@@ -128,7 +129,10 @@ async def table(request: Request) -> Response:
     path = await run_in_threadpool(locate, request, rid, rel)
     if path is None:
         return error(404, f"no table {rel!r} in run {rid}")
-    data = await run_in_threadpool(load_table, path)
+    try:
+        data = await run_in_threadpool(load_table, path)
+    except ValueError as e:  # BadRequest, bad JSON or bad UTF-8: say which file
+        raise BadRequest(f"table {rel!r} of run {rid}: {e}") from e
     columns = [str(c) for c in data["columns"]]
     rows = with_media_cells(data)
     sort = q.get("sort")

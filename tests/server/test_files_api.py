@@ -96,3 +96,4 @@ def test_tables_are_paged_and_sorted_by_the_server(client, seeded):
 def test_a_file_that_is_not_a_table_is_a_400(client, seeded):
     r = client.get(f"/api/v1/runs/{seeded.ids['alpha']}/tables/notes.txt")
     assert r.status_code == 400
+    assert "notes.txt" in r.json()["error"]  # the message names the file that is not a table
