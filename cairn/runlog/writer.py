@@ -43,8 +43,9 @@ class RunWriter:
         max_pending: int = 8192,
     ) -> None:
         self.path = os.fspath(path)
-        new = not os.path.exists(self.path) or os.path.getsize(self.path) == 0
         self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        self._fd_lock = threading.Lock()  # close() must not free the fd under a write in flight
+        self._fd_open = True
         self._q: deque = deque()
         self._flush_interval = flush_interval
         self._max_pending = max_pending
@@ -56,12 +57,15 @@ class RunWriter:
         self.bytes_written = 0
         self._schemas: dict[tuple, int] = {}
         try:
-            if new:
+            if os.fstat(self._fd).st_size == 0:
                 self._write(fmt.HEADER)
             else:
                 self._load_schemas()
         except OSError as e:  # e.g. a full disk: reported like any later write error
             self._fail(e)
+        except BaseException:  # not a run file: refuse it, without leaking the descriptor
+            os.close(self._fd)
+            raise
         self._thread = threading.Thread(target=self._run, name="cairn-writer", daemon=True)
         self._thread.start()
 
@@ -109,17 +113,20 @@ class RunWriter:
         return True
 
     def close(self, timeout: float = 30.0) -> None:
-        """Write everything queued, ``fsync`` and close. Bounded by ``timeout`` seconds."""
+        """Write everything queued, ``fsync`` and close. Bounded by ``timeout`` seconds: what
+        the thread has not written by then is dropped (it writes nothing after the close)."""
         if self._closing:
             return
         self._closing = True
         self._wake.set()
         self._thread.join(timeout)
-        try:
-            os.fsync(self._fd)
-        except OSError:
-            pass
-        os.close(self._fd)
+        with self._fd_lock:
+            self._fd_open = False
+            try:
+                os.fsync(self._fd)
+            except OSError:
+                pass
+            os.close(self._fd)
 
     # -- writer thread -------------------------------------------------------------------
 
@@ -202,10 +209,13 @@ class RunWriter:
         if self.error is not None:
             return
         view = memoryview(data)
-        while view:
-            n = os.write(self._fd, view)
-            view = view[n:]
-            self.bytes_written += n
+        with self._fd_lock:
+            if not self._fd_open:  # close() timed out: the number may already name another file
+                return
+            while view:
+                n = os.write(self._fd, view)
+                view = view[n:]
+                self.bytes_written += n
 
     def _fail(self, e: BaseException) -> None:
         if self.error is None:
@@ -223,13 +233,19 @@ class RunWriter:
         from cairn.runlog.reader import Scan
 
         scan = Scan(self.path)
-        for _off, rtype, payload in scan.frames():
-            if rtype == fmt.KEYS:
-                data = fmt.unpack(payload)
-                self._schemas[tuple(data["keys"])] = data["schema"]
-        if scan.problem is not None and scan.end >= fmt.HEADER_SIZE:
-            # Drop a torn tail before appending, so new frames are not hidden behind it.
+        try:
+            for _off, rtype, payload in scan.frames():
+                if rtype == fmt.KEYS:
+                    data = fmt.unpack(payload)
+                    self._schemas[tuple(data["keys"])] = data["schema"]
+        except ValueError as e:  # bad magic or a newer format: appending would corrupt it
+            raise ValueError(f"{self.path}: {e}") from None
+        if scan.problem is not None:
+            # Drop a torn tail (or a torn header) before appending, so new frames are not
+            # hidden behind it.
             os.truncate(self.path, scan.end)
+            if scan.end < fmt.HEADER_SIZE:
+                self._write(fmt.HEADER)
 
 
 def _sanitize(obj: Any) -> Any:

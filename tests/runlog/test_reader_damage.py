@@ -122,3 +122,42 @@ def test_writer_reopening_a_torn_file_truncates_the_tail_and_appends(tmp_path):
     assert scan.problem is None
     assert [(r["_step"], r["x"]) for r in iter_history(p)] == [(i, i) for i in range(7)]
     assert sorted(r.data["schema"] for r in recs if r.type == fmt.KEYS) == [0, 1]
+
+
+def test_writer_reopening_a_torn_header_starts_the_file_afresh(tmp_path):
+    p = tmp_path / "run.cairn"
+    p.write_bytes(fmt.HEADER[:5])
+    w = RunWriter(p)
+    w.put_row(0, 100.0, {"x": 0})
+    w.close()
+    scan = Scan(p)
+    assert [r.type for r in scan] == [fmt.KEYS, fmt.HISTORY] and scan.problem is None
+
+
+def test_writer_refuses_a_file_that_is_not_a_run_file_and_names_it(tmp_path):
+    p = tmp_path / "x.cairn"
+    p.write_bytes(b"NOTARUNFILE!and more")
+    fds = len(os.listdir("/proc/self/fd"))
+    with pytest.raises(ValueError, match=r"x\.cairn.*not a Cairn run file"):
+        RunWriter(p)
+    assert len(os.listdir("/proc/self/fd")) == fds  # the descriptor was closed
+    assert p.read_bytes() == b"NOTARUNFILE!and more"
+
+
+def test_writer_writes_nothing_after_a_timed_out_close(tmp_path):
+    p = tmp_path / "run.cairn"
+    w = RunWriter(p, flush_interval=60)
+    w._closing = True  # as close() does; the thread is made to stop without writing
+    w._q.clear()
+    w._wake.set()
+    w._thread.join(5)
+    w._closing = False
+    w.close(timeout=0)
+    other = os.open(tmp_path / "other", os.O_WRONLY | os.O_CREAT, 0o644)  # may reuse the number
+    try:
+        w.put_row(0, 1.0, {"x": 1})
+        w._drain()  # what a writer thread that outlived close() would do
+    finally:
+        os.close(other)
+    assert (tmp_path / "other").read_bytes() == b""
+    assert p.read_bytes() == fmt.HEADER and w.error is None
