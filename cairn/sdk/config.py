@@ -162,9 +162,11 @@ class Config:
         self._write({k: v for k, v in d.items() if k not in self._items}, allow_val_change=False)
 
     def setdefault(self, k: str, default: Any = None) -> Any:
+        """Set ``k`` to ``default`` unless present (keys normalised as on write); return its value."""
+        k = _norm_key(k)
         if k not in self._items:
             self._write({k: default}, allow_val_change=False)
-        return self._items[_norm_key(k)]
+        return self._items[k]
 
     def persist(self) -> None:
         """Kept for wandb compatibility: config is written as it changes."""

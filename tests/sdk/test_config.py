@@ -93,6 +93,12 @@ def test_r4_4_setdefaults_adds_only_missing_keys(run, disk):
     assert config_on_disk(disk, run) == {"a": 1, "b": 3}
 
 
+def test_r4_4_setdefault_normalises_the_key_before_looking(run):
+    run.config.lr = 0.1
+    assert run.config.setdefault("--lr", 0.2) == 0.1  # "--lr" is "lr": present, so no change
+    assert run.config.setdefault("--wd--", 0.5) == 0.5 and run.config.wd == 0.5
+
+
 def test_r4_5_argparse_namespace(disk):
     run = new_run(config=argparse.Namespace(lr=0.5, epochs=3))
     run.finish()
