@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-import math
 from typing import Any
 
 SIMPLE = frozenset((int, float, str, bool, type(None)))
@@ -160,7 +159,3 @@ def copy_plain(v: Any) -> Any:
     if type(v) is list:
         return [copy_plain(x) for x in v]
     return v
-
-
-def is_number(v: Any) -> bool:
-    return (type(v) is int or type(v) is float) and not (type(v) is float and math.isnan(v))

@@ -136,8 +136,6 @@ class MetricDefs:
         self._resolved[key] = d
         return d
 
-    def is_new_glob_match(self, key: str) -> bool:
-        return key not in self.exact and self.resolve(key) is not None
-
     def all(self) -> list[dict]:
+        """Every definition, globs under their ``prefix*`` name (what a replay re-defines)."""
         return [*self.exact.values(), *({**g, "name": p + "*"} for p, g in self.globs.items())]

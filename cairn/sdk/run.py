@@ -30,9 +30,6 @@ _STR_ONLY = frozenset((str,))
 _FLAT = frozenset((int, float, str, bool))
 
 
-_raise_if_finished = raise_if_finished
-
-
 class Run(RunExtras):
     """A unit of computation logged by Cairn, typically an ML experiment.
 
@@ -124,10 +121,19 @@ class Run(RunExtras):
             flat = True
         else:
             row = {}
-            for k, v in data.items():
-                if getattr(type(v), "_cairn_chart", False):  # a custom chart logs its table as K_table (R6.16)
-                    k, v = v._cairn_split(self, k)
-                row[k] = convert.to_value(v, self, k)
+            # media files stored while converting are recorded only if the whole row converts
+            self._media_pending = pending = []
+            try:
+                for k, v in data.items():
+                    if getattr(type(v), "_cairn_chart", False):  # a custom chart logs its table as K_table (R6.16)
+                        k, v = v._cairn_split(self, k)
+                    row[k] = convert.to_value(v, self, k)
+            finally:
+                del self._media_pending
+            if pending:
+                from cairn.data_types.base import record_files
+
+                record_files(self, pending)
             flat = False
         if "_step" in row:
             del row["_step"]
@@ -205,8 +211,8 @@ class Run(RunExtras):
             for k in row:
                 if k not in seen:
                     seen.add(k)
-                    if defs.globs and k not in defs.exact and defs.resolve(k) is not None:
-                        d = defs.resolve(k)
+                    d = defs.resolve(k) if k not in defs.exact else None
+                    if d is not None:
                         self._emit(fmt.METRIC, {**d, "name": k, "expanded_from_glob": True})
         if defs.any_step:
             sv = self._step_values
@@ -248,7 +254,7 @@ class Run(RunExtras):
         self._emit(fmt.SUMMARY, {"remove": [list(path)]})
 
     # -- define_metric --------------------------------------------------------------------
-    @_raise_if_finished("define_metric")
+    @raise_if_finished("define_metric")
     def define_metric(
         self,
         name: str,
