@@ -10,6 +10,9 @@ thread, before the history row is queued:
    expect it;
 3. a FILES record names it, so the index and UI can list and serve it.
 
+Inside ``Run.log`` steps 2 and 3 wait until every value of the call has converted, so a call
+rejected for a bad value leaves no media copy or FILES record behind.
+
 The descriptor returned has ``path`` relative to ``run.dir`` with forward slashes, the full
 ``sha256`` and the ``size`` in bytes (R6.2).
 """
@@ -62,38 +65,69 @@ def store_bytes(run: Any, subdir: str, key: str, data: bytes, ext: str, summary:
     ``name`` overrides the R6.1 file name (a path relative to ``run.dir``). ``run`` may also
     be an artifact (``Artifact.add(obj, name)``): the file then goes into the artifact at
     ``media/<subdir>/<sha256[:20]><ext>``, as wandb lays out media inside artifacts.
+
+    While ``run._media_pending`` is a list (``Run.log`` sets it while converting a row), the
+    copy under ``run.dir`` and the FILES record wait there until the whole row converted
+    (:func:`record_files`), so a rejected ``log`` call records no media; the blob is written
+    at once (content-addressed, harmless if unused). Never raises ``OSError``: a full or
+    read-only disk gives one warning per run and a descriptor whose file is missing.
     """
     if is_artifact(run):
         return _store_in_artifact(run, subdir, data, ext)
+    label = step_label(run, summary)
     try:
         info = blobs.put_bytes(run._root, data)
-        rel = name or media_name(subdir, key, step_label(run, summary), info.sha256, ext)
-        _place(run, rel, info.sha256)
     except OSError as e:
-        # A full or read-only disk must not stop training: the row keeps the descriptor, the
-        # file is missing, and no FILES record claims it.
         import hashlib
 
         sha = hashlib.sha256(data).hexdigest()
-        rel = name or media_name(subdir, key, step_label(run, summary), sha, ext)
-        if not run.__dict__.get("_media_io_warned"):
-            run.__dict__["_media_io_warned"] = True
-            from cairn.sdk.term import termwarn
-
-            termwarn(f"could not store media file {rel}: {e}")
+        rel = name or media_name(subdir, key, label, sha, ext)
+        _warn_io(run, rel, e)
         return {"path": rel, "sha256": sha, "size": len(data)}
+    rel = name or media_name(subdir, key, label, info.sha256, ext)
+    pending = run.__dict__.get("_media_pending")
+    if pending is not None:
+        pending.append((rel, info, label))
+    else:
+        _record(run, rel, info, label)
+    return {"path": rel, "sha256": info.sha256, "size": info.size}
+
+
+def record_files(run: Any, pending: list) -> None:
+    """Place and record the media files ``store_bytes`` deferred into ``pending``.
+
+    Called by ``Run.log`` once the whole row converted; ``pending`` holds
+    ``(rel, BlobInfo, step label)`` tuples. Cost: one stat (and a link) per new file name.
+    """
+    for rel, info, label in pending:
+        _record(run, rel, info, label)
+
+
+def _record(run: Any, rel: str, info: blobs.BlobInfo, label: str) -> None:
     # The same file logged twice in one step (an image repeated in a list) needs one FILES
     # record; names carry the step, so only the current step's names are remembered.
-    label = step_label(run, summary)
     step_seen = run.__dict__.get("_media_recorded")
     if step_seen is None or step_seen[0] != label:
         step_seen = run.__dict__["_media_recorded"] = (label, set())
     if rel in step_seen[1]:
-        return {"path": rel, "sha256": info.sha256, "size": info.size}
+        return
+    try:
+        _place(run, rel, info.sha256)
+    except OSError as e:  # the row keeps the descriptor; no FILES record claims a missing file
+        _warn_io(run, rel, e)
+        return
     step_seen[1].add(rel)
     run._emit(fmt.FILES, {"files": [{"path": rel, "sha256": info.sha256, "size": info.size,
                                      "policy": "now", "type": "media"}]})
-    return {"path": rel, "sha256": info.sha256, "size": info.size}
+
+
+def _warn_io(run: Any, rel: str, e: OSError) -> None:
+    # A full or read-only disk must not stop training: warn once per run, not once per file.
+    if not run.__dict__.get("_media_io_warned"):
+        run.__dict__["_media_io_warned"] = True
+        from cairn.sdk.term import termwarn
+
+        termwarn(f"could not store media file {rel}: {e}")
 
 
 def is_artifact(target: Any) -> bool:

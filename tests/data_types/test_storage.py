@@ -155,3 +155,19 @@ def test_disk_error_warns_and_keeps_the_row(logged, monkeypatch):
     row = logged.rows()[0]
     assert row["x"] == 1 and row["img"]["_type"] == "image-file"
     assert logged.files_records() == []
+
+
+def test_rejected_log_call_records_no_media(logged):
+    import pytest
+
+    with pytest.raises(TypeError):
+        logged.run.log({"img": wandb.Image(IMG), "bad": object()})
+    media = os.path.join(logged.run.dir, "media")
+    assert not os.path.exists(media) or not any(fs for _, _, fs in os.walk(media))
+    logged.run.log({"img": wandb.Image(IMG)})  # the same file at the same step, now accepted
+    logged.run.finish(quiet=True)
+    rows = logged.rows()
+    assert len(rows) == 1
+    d = rows[0]["img"]
+    logged.check_descriptor(d)
+    assert [f["path"] for f in logged.files_records()] == [d["path"]]
