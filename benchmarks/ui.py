@@ -28,7 +28,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -91,23 +90,6 @@ def write_small_runs(root: str, project: str, n: int) -> None:
         ]
         with open(os.path.join(d, "run.cairn"), "wb") as f:
             f.write(fmt.HEADER + b"".join(fmt.frame(t, fmt.pack(p)) for t, p in recs))
-
-
-def start_server(root: str) -> tuple[subprocess.Popen, str]:
-    from tests.server.http import free_port
-
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "cairn.server", "--root", root, "--port",
-                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(url + "/api/v1/health", timeout=1).read()
-            return proc, url
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("cairn server did not start")
 
 
 def page_time(browser, url: str, condition: str, arg=None, timeout: float = 60000,
@@ -173,7 +155,9 @@ def main() -> None:
         ix.ingest()
         ix.close()
         print(f"  indexed in {time.perf_counter() - t:.1f} s", flush=True)
-    proc, url = start_server(root)
+    from tests.server.http import start_server_process, stop_server_process
+
+    proc, url = start_server_process(root, timeout=60)
     out: dict[str, float] = {}
     try:
         with sync_playwright() as p:
@@ -188,8 +172,7 @@ def main() -> None:
         out["buckets_10k_ms"] = bucket_latency(url, "small")
         out[f"buckets_{args.big // 1000}k_ms"] = bucket_latency(url, "big")
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop_server_process(proc)
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     print(f"\nCairn UI ({args.big:,} steps x 10 metrics; {args.overlay_runs} x "

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import math
 import os
-import subprocess
-import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,7 +16,7 @@ import pytest
 import cairn as wandb
 from cairn.runlog import format as fmt
 from cairn.sdk import globals as g
-from tests.server.http import free_port
+from tests.server.http import start_server_process, stop_server_process
 
 CHROMIUM = os.environ.get("CAIRN_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -120,30 +117,11 @@ def site(tmp_path_factory) -> Site:
     base = tmp_path_factory.mktemp("browser")
     root = str(base / "root")
     ids = _seed(root)
-    port = free_port()
-    log = open(base / "server.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "cairn.server", "--root", root, "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/api/v1/health", timeout=1).read()
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("cairn server did not start: " + (base / "server.log").read_text())
-            time.sleep(0.1)
+    proc, url = start_server_process(root, str(base / "server.log"))
     shots = str(base / "screenshots")
     os.makedirs(shots, exist_ok=True)
     yield Site(root, url, ids, shots)
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    stop_server_process(proc)
 
 
 @pytest.fixture(scope="package")

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import math
 import os
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 
 import numpy as np
 
@@ -95,27 +92,6 @@ def _media(run, wandb, rng: np.random.Generator) -> None:
              "input": wandb.Image(sample_image(7, 96), caption="a validation input")})
 
 
-def serve(root: str, log_path: str) -> tuple[subprocess.Popen, str]:
-    """Start ``cairn server`` on a free port; return the process and its URL once healthy."""
-    from tests.server.http import free_port
-
-    port = free_port()
-    log = open(log_path, "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "cairn.server", "--root", root, "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/api/v1/health", timeout=1).read()
-            return proc, url
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("cairn server did not start; see " + log_path) from None
-            time.sleep(0.1)
-
-
 def shrink(path: str) -> None:
     """Re-encode ``path`` as an optimised palette PNG (screenshots are mostly flat colour)."""
     from PIL import Image
@@ -159,16 +135,16 @@ def shoot(url: str, ids: list[str], out: str, chromium: str, args: list[str]) ->
 def main(out: str) -> list[str]:
     """Seed, serve and photograph into ``out``; return the files written."""
     from tests.browser.conftest import ARGS, CHROMIUM
+    from tests.server.http import start_server_process, stop_server_process
 
     os.makedirs(out, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         ids = seed(os.path.join(tmp, "root"))
-        proc, url = serve(os.path.join(tmp, "root"), os.path.join(tmp, "server.log"))
+        proc, url = start_server_process(os.path.join(tmp, "root"), os.path.join(tmp, "server.log"))
         try:
             shoot(url, ids, out, CHROMIUM, ARGS)
         finally:
-            proc.terminate()
-            proc.wait(10)
+            stop_server_process(proc)
     return [os.path.join(out, n) for n in NAMES]
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import http.client
 import json as jsonlib
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +20,7 @@ import uvicorn
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -88,3 +93,42 @@ class ThreadServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(10)
+
+
+def start_server_process(root: str, log_path: str | None = None,
+                         timeout: float = 30.0) -> tuple[subprocess.Popen, str]:
+    """Run ``python -m cairn.server`` over ``root`` on a free port (its output to ``log_path``,
+    else discarded); return the process and its URL once ``/api/v1/health`` answers."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "cairn.server", "--root", root, "--port", str(port)]
+    if log_path is None:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:
+        with open(log_path, "wb") as log:  # the child keeps its own descriptor
+            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url + "/api/v1/health", timeout=1).read()
+            return proc, url
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                proc.wait()
+                detail = ""
+                if log_path is not None and os.path.exists(log_path):
+                    with open(log_path, encoding="utf-8", errors="replace") as f:
+                        detail = ": " + f.read()
+                raise RuntimeError("cairn server did not start" + detail) from None
+            time.sleep(0.1)
+
+
+def stop_server_process(proc: subprocess.Popen, timeout: float = 10.0) -> None:
+    """Stop a server from :func:`start_server_process`: SIGTERM, then SIGKILL after ``timeout``."""
+    proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
