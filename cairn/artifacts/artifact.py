@@ -251,6 +251,8 @@ class Artifact:
 
         uri = str(getattr(uri, "uri", uri))
         entries = refs.resolve(uri, _entry_path(name) if name else None, checksum, max_objects)
+        for e in entries:  # object keys (s3 "a/../../x") must not name a path outside the artifact
+            e.path = _entry_path(e.path)
         return [self._add_entry(e) for e in entries]
 
     def add(self, obj: Any, name: str, overwrite: bool = False) -> Entry:

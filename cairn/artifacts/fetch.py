@@ -29,9 +29,12 @@ def default_root(art: Any) -> str:
 
 
 def _dest(root: str, entry: Entry) -> str:
+    """Where ``entry`` goes below ``root``; ``ValueError`` if its path (``../x``, ``/etc/x``,
+    as a hand-edited or foreign manifest may hold) would land outside ``root``."""
+    root = os.path.normpath(root)
     dest = os.path.normpath(os.path.join(root, entry.path))
-    if not dest.startswith(os.path.normpath(root) + os.sep):
-        raise ValueError(f"entry path {entry.path!r} escapes the download folder")
+    if dest == root or os.path.commonpath([root, dest]) != root:
+        raise ValueError(f"entry path {entry.path!r} escapes the download folder {root}")
     return dest
 
 
@@ -101,8 +104,8 @@ def verify(art: Any, root: str | None = None) -> None:
     root = os.path.abspath(root) if root else default_root(art)
     seen = set()
     for path, entry in art._entries.items():
-        full = os.path.join(root, path)
-        seen.add(os.path.normpath(full))
+        full = _dest(root, entry)
+        seen.add(full)
         if not os.path.isfile(full):
             raise ValueError(f"verify: {path!r} is missing from {root}")
         if entry.ref is not None and (entry.ref == entry.digest or not entry.ref.startswith("file://")):
@@ -120,7 +123,7 @@ def verify(art: Any, root: str | None = None) -> None:
 def checkout(art: Any, root: str | None = None) -> str:
     """Make ``root`` hold exactly the artifact: remove other files, then download."""
     root = os.path.abspath(root) if root else default_root(art)
-    keep = {os.path.normpath(os.path.join(root, p)) for p in art._entries}
+    keep = {_dest(root, e) for e in art._entries.values()}  # validates every path before deleting
     if os.path.isdir(root):
         for dirpath, _, files in os.walk(root):
             for fn in files:

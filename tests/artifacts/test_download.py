@@ -187,3 +187,16 @@ def test_deleted_version_number_is_not_reused(run, isolated):
     again = Artifact("ds", "dataset")
     again.add_file(write("f", "1"))
     assert run.log_artifact(again).version == "v1"
+
+
+def test_entry_path_escaping_the_folder_is_refused_before_anything_is_touched(run, tmp_path):
+    art = _logged(run, {"a.txt": "A"})
+    e = art._entries.pop("a.txt")
+    e.path = "../evil.txt"  # as a hand-edited or foreign manifest could hold
+    art._entries[e.path] = e
+    dl = tmp_path / "dl"
+    write(dl / "keep.txt", "mine")
+    for call in (art.download, art.checkout, art.verify):
+        with pytest.raises(ValueError, match="escapes the download folder"):
+            call(str(dl))
+    assert not (tmp_path / "evil.txt").exists() and (dl / "keep.txt").read_text() == "mine"

@@ -155,3 +155,8 @@ def test_s3_unreachable_endpoint_is_a_clear_error(monkeypatch):
     with pytest.raises(CommError, match="cannot reach s3://b/k"):
         Artifact("s", "model").add_reference("s3://b/k")
     assert os.environ["CAIRN_S3_ENDPOINT_URL"]
+
+
+def test_reference_name_cannot_climb_out_of_the_artifact():
+    with pytest.raises(ValueError, match="inside the artifact"):
+        Artifact("r", "dataset").add_reference("http://example.com/a/..", checksum=False)
