@@ -65,12 +65,13 @@ def put(ctx: click.Context, path: str, name: str | None, type_: str, aliases: tu
     project, _, art_name = (name or "").rpartition("/")
     art_name = art_name or os.path.basename(os.path.abspath(path).rstrip(os.sep))
     try:
-        art = Artifact(art_name, type_, description=description)
-        if os.path.isdir(path):
-            art.add_dir(path)
-        else:
-            art.add_file(path)
+        # staging (add_file/add_dir) stores bytes in the active root too: it must be --root
         with _env_root(_root(ctx, root)):
+            art = Artifact(art_name, type_, description=description)
+            if os.path.isdir(path):
+                art.add_dir(path)
+            else:
+                art.add_file(path)
             run = cairn.init(project=project or None, job_type="artifact-put",
                              settings={"silent": True, "console": "off", "x_disable_stats": True})
             try:

@@ -46,3 +46,12 @@ def test_rebuild_command(isolated, tmp_path):
     res = cli.invoke(artifact, ["rebuild", "--root", isolated])
     assert res.exit_code == 0 and "versions: 1" in res.output
     assert "p/f:v0" in cli.invoke(artifact, ["ls", "--root", isolated]).output
+
+
+def test_put_stores_bytes_only_under_the_given_root(isolated, tmp_path, monkeypatch):
+    monkeypatch.delenv("CAIRN_ROOT")  # the default root would be ./cairn-data
+    write(tmp_path / "f.txt", "x")
+    other = str(tmp_path / "other")
+    res = CliRunner().invoke(artifact, ["put", str(tmp_path / "f.txt"), "--name", "p/f", "--root", other])
+    assert res.exit_code == 0, res.output
+    assert os.path.isdir(os.path.join(other, "blobs")) and not os.path.exists(tmp_path / "cairn-data")
