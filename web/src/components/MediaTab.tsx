@@ -55,7 +55,13 @@ export function MediaView({ runId, d }: { runId: string; d: Desc }) {
 function ChartFile({ runId, path }: { runId: string; path: string }) {
   const [obj, setObj] = useState<Desc | null>(null);
   const [err, setErr] = useState("");
-  useEffect(() => { api.fileText(runId, path).then((t) => setObj(JSON.parse(t))).catch((e) => setErr(String(e.message || e))); }, [runId, path]);
+  useEffect(() => {
+    // Another step's file may be asked for before this one arrives: only the latest is shown.
+    let live = true;
+    setErr("");
+    api.fileText(runId, path).then((t) => live && setObj(JSON.parse(t))).catch((e) => live && setErr(String(e.message || e)));
+    return () => { live = false; };
+  }, [runId, path]);
   if (err) return <div class="error">{err}</div>;
   if (!obj) return <div class="loading">loading…</div>;
   if (!("vega_spec" in obj)) return <a href={fileUrl(runId, path)} target="_blank" rel="noopener">{path}</a>;
