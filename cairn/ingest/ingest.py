@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Engine
 
-from cairn.ingest.run_ingest import IngestReport, ingest_run
+from cairn.ingest.run_ingest import IngestReport, ingest_run, run_path
 from cairn.store import schema as S
 from cairn.store.db import write
 
@@ -29,6 +29,18 @@ def run_ids_on_disk(root: str) -> list[str]:
     return sorted(n for n in names if os.path.isfile(os.path.join(d, n, "run.cairn")))
 
 
+def _is_run_folder_name(run_id: str) -> bool:
+    """Whether ``run_id`` names one folder inside ``runs/`` (so a caller-supplied id such as
+    ``../x`` can never make ingest read a file outside the root)."""
+    return (
+        isinstance(run_id, str)
+        and run_id not in ("", ".", "..")
+        and "/" not in run_id
+        and "\\" not in run_id
+        and "\0" not in run_id
+    )
+
+
 def ingest(
     engine: Engine,
     root: str,
@@ -37,13 +49,16 @@ def ingest(
 ) -> IngestReport:
     """Bring the index up to date with the run files; see :class:`IngestReport`.
 
-    Runs whose folder disappeared are dropped from the index. ``progress(done, total, run_id)``
+    Runs whose folder disappeared are dropped from the index; ``run_ids`` that are not a plain
+    folder name (``../x``) are skipped. ``progress(done, total, run_id)``
     is called after each run (in this thread; an exception it raises stops the ingest, leaving
     the runs done so far committed). Cost: O(new bytes) plus one ``stat`` per run.
     """
     t = time.perf_counter()
     rep = IngestReport()
-    ids = run_ids_on_disk(root) if run_ids is None else list(run_ids)
+    ids = (
+        run_ids_on_disk(root) if run_ids is None else [r for r in run_ids if _is_run_folder_name(r)]
+    )
     R = S.runs.c
     with engine.connect() as conn:
         known = {r.id: r for r in conn.execute(select(R.id, R.file_offset, R.state))}
@@ -52,7 +67,7 @@ def ingest(
         if progress is not None:
             progress(i + 1, len(ids), rid)
     if run_ids is None:
-        _forget_missing(engine, set(ids), set(known))
+        _forget_missing(engine, root, set(ids), set(known))
     if rep.runs_updated:
         refresh_projects(engine)
     rep.seconds = time.perf_counter() - t
@@ -81,10 +96,15 @@ def refresh_projects(engine: Engine) -> None:
             )
 
 
-def _forget_missing(engine: Engine, present: set[str], indexed: set[str]) -> None:
+def _forget_missing(engine: Engine, root: str, present: set[str], indexed: set[str]) -> None:
+    """Drop the rows of indexed runs whose run file is gone.
+
+    ``present`` was listed before ``indexed`` was read, so a run created in between and
+    already indexed by another process is in ``indexed`` only: its file is looked at again
+    before its rows go, or this pass would delete a live run."""
     from cairn.ingest.sink import bump_rev, delete_run_rows
 
-    gone = indexed - present
+    gone = {r for r in indexed - present if not os.path.isfile(run_path(root, r))}
     if gone:
         with write(engine) as conn:
             for rid in gone:

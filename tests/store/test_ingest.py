@@ -306,3 +306,29 @@ def test_file_without_a_run_record_is_not_indexed_until_it_has_one(root, index):
     w.close()
     index.ingest()
     assert [r["a"] for r in index.history_rows("early")] == [1]
+
+
+def test_run_ids_that_lead_outside_runs_are_not_ingested(root, index):
+    # A run file next to runs/ (reachable as runs/../) must not be read through an id.
+    outside = os.path.join(root, "elsewhere")
+    write_run(outside, "x", [{"a": 1}])
+    os.makedirs(os.path.join(root, "runs"))
+    for bad in ("../elsewhere/runs/x", "..", ".", "", "a\\b"):
+        rep = index.ingest([bad])
+        assert rep.runs_updated == 0 and rep.problems == []
+    assert index.runs() == ([], 0)
+
+
+def test_full_ingest_keeps_a_run_another_process_indexed_after_the_listing(root, index,
+                                                                           monkeypatch):
+    from cairn.ingest import ingest as ingest_mod
+
+    write_run(root, "r1", [{"a": 1}])
+    listed = ingest_mod.run_ids_on_disk(root)  # the listing, taken before r2 appears
+    write_run(root, "r2", [{"a": 2}])
+    other = open_index(root, index.engine.url.render_as_string(hide_password=False))
+    other.ingest(["r2"])  # the other process indexes r2 between listing and reading rows
+    other.close()
+    monkeypatch.setattr(ingest_mod, "run_ids_on_disk", lambda _root: list(listed))
+    index.ingest()
+    assert sorted(r["id"] for r in index.runs()[0]) == ["r1", "r2"]
