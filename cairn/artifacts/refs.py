@@ -15,6 +15,7 @@ unreachable URI raises ``CommError`` naming it; nothing is added.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import shutil
@@ -178,9 +179,9 @@ def fetch(entry: Entry, dest: str) -> None:
         bucket, key = _split_s3(uri)
         try:
             obj = s3_client().get_object(Bucket=bucket, Key=key)
-            if checked and obj["ETag"].strip('"') != entry.digest:
-                raise ArtifactCorruptError(f"reference {uri} for {entry.path!r} changed since it was logged")
-            with open(dest, "wb") as f:
+            with contextlib.closing(obj["Body"]), open(dest, "wb") as f:  # the body holds a connection
+                if checked and obj["ETag"].strip('"') != entry.digest:
+                    raise ArtifactCorruptError(f"reference {uri} for {entry.path!r} changed since it was logged")
                 shutil.copyfileobj(obj["Body"], f, 1 << 20)
         except (BotoCoreError, ClientError) as e:
             raise CommError(f"cannot reach {uri}: {e}", e) from e

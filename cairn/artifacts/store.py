@@ -349,11 +349,7 @@ def add_draft(root: str, project: str, name: str, dist_id: str, part: dict) -> N
     cdir = coll_dir(root, project, name)
     d = os.path.join(cdir, "drafts", _seg(dist_id))
     with locked(cdir):
-        os.makedirs(d, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
-        with os.fdopen(fd, "w") as f:
-            json.dump(part, f, default=str)
-        os.replace(tmp, os.path.join(d, f"{time.time_ns():020d}-{os.getpid()}.json"))
+        _write_json_atomic(os.path.join(d, f"{time.time_ns():020d}-{os.getpid()}.json"), part)
 
 
 def take_drafts(root: str, project: str, name: str, dist_id: str) -> list[dict]:
