@@ -21,6 +21,8 @@ _AGG_OPS = frozenset(("min", "max", "mean", "best", "last", "first"))
 
 
 class SummaryState:
+    """The live summary (``latest``) of one run and the running aggregates behind it."""
+
     def __init__(self, defs: MetricDefs | None = None) -> None:
         self.defs = defs if defs is not None else MetricDefs()
         self.latest: dict[str, Any] = {}
@@ -39,23 +41,13 @@ class SummaryState:
                 latest.update(row)
                 return
             for k, v in row.items():
-                if v is None:
-                    latest.pop(k, None)
-                elif type(v) is dict and "_type" not in v:
-                    _merge(latest, k, v)
-                else:
-                    latest[k] = v
+                _put(latest, k, v)
             return
         for k, v in row.items():
             d = self.defs.resolve(k) if k not in self._plain else None
             ops = d.get("summary") if d else None
             if not ops or ops == ["copy"]:
-                if v is None:
-                    latest.pop(k, None)
-                elif type(v) is dict and "_type" not in v:
-                    _merge(latest, k, v)
-                else:
-                    latest[k] = v
+                _put(latest, k, v)
                 continue
             if "none" in ops:
                 latest.pop(k, None)
@@ -94,6 +86,7 @@ class SummaryState:
         node[path[-1]] = copy_plain(value)
 
     def remove(self, path: list[str] | tuple[str, ...]) -> None:
+        """``del run.summary[...]``: drop the key at ``path``; a missing path is a no-op."""
         node = self.latest
         for p in path[:-1]:
             node = node.get(p)
@@ -108,14 +101,16 @@ class SummaryState:
         return copy.deepcopy(self.latest)
 
 
-def _merge(latest: dict, k: str, v: dict) -> None:
-    cur = latest.get(k)
-    if not isinstance(cur, dict) or "_type" in cur:
-        cur = latest[k] = {}
-    for kk, vv in v.items():
-        if vv is None:
-            cur.pop(kk, None)
-        elif type(vv) is dict and "_type" not in vv:
-            _merge(cur, kk, vv)
-        else:
-            cur[kk] = vv
+def _put(node: dict, k: str, v: Any) -> None:
+    """Set ``node[k]`` to a logged value: ``None`` removes the key, a plain dict (not a media
+    descriptor, which has ``_type``) is merged path by path, anything else replaces."""
+    if v is None:
+        node.pop(k, None)
+    elif type(v) is dict and "_type" not in v:
+        cur = node.get(k)
+        if not isinstance(cur, dict) or "_type" in cur:
+            cur = node[k] = {}
+        for kk, vv in v.items():
+            _put(cur, kk, vv)
+    else:
+        node[k] = v
