@@ -80,34 +80,28 @@ def reset_module() -> None:
 def on_init(run: Any) -> None:
     """Bind the module-level names to ``run`` and make sure exit hooks are in place."""
     _active.append(run)
-    m = _module()
-    m.run = run
-    m.config = run.config
-    m.summary = run.summary
-    _bind(m, run)
+    _bind(run)
     _install_hooks()
 
 
 def on_finish(run: Any) -> None:
+    """Forget ``run``; the module-level names go to the run started before it, or back to
+    their pre-init placeholders."""
     if run in _active:
         _active.remove(run)
-    m = _module()
-    if getattr(m, "run", None) is run:
+    if getattr(_module(), "run", None) is run:
         if _active:
-            on_init_rebind(_active[-1])
+            _bind(_active[-1])
         else:
             reset_module()
 
 
-def on_init_rebind(run: Any) -> None:
+def _bind(run: Any) -> None:
+    """Point ``cairn.run``, ``cairn.config``, ``cairn.summary``, ``cairn.log`` ... at ``run``."""
     m = _module()
     m.run = run
     m.config = run.config
     m.summary = run.summary
-    _bind(m, run)
-
-
-def _bind(m: Any, run: Any) -> None:
     for name in _BOUND:
         setattr(m, name, getattr(run, name))
     m.watch = _module_watch(run.watch)
@@ -124,6 +118,7 @@ def _module_watch(bound: Any) -> Any:
 
 
 def active_run() -> Any:
+    """The most recently started run that has not finished, or None."""
     return _active[-1] if _active else None
 
 

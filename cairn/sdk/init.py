@@ -263,14 +263,13 @@ def _start_services(run: Any, s: Settings) -> None:
 
 
 def _resume_mode(r: Any) -> str | None:
+    """``resume=`` as one of RESUME or None (``True`` is "auto"); raises ``UsageError``."""
     if r is None or r is False:
         return None
     if r is True:
         return "auto"
-    if isinstance(r, str):
-        if r in RESUME:
-            return r
-        raise UsageError(f"Invalid resume {r!r}: must be one of {', '.join(RESUME)}, True or False")
+    if isinstance(r, str) and r in RESUME:
+        return r
     raise UsageError(f"Invalid resume {r!r}: must be one of {', '.join(RESUME)}, True or False")
 
 
