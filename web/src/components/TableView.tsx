@@ -26,13 +26,23 @@ function Cell({ runId, v }: { runId: string; v: Json }) {
   return <figure class="cell-media">{media}{caption && <div class="caption">{caption}</div>}</figure>;
 }
 
+/** A table file; another table (another step, another key) starts unsorted on its first page. */
 export function TableView({ runId, path }: { runId: string; path: string }) {
+  return <TablePages key={`${runId}\n${path}`} runId={runId} path={path} />;
+}
+
+function TablePages({ runId, path }: { runId: string; path: string }) {
   const [sort, setSort] = useState<{ col: string; desc: boolean } | null>(null);
   const [offset, setOffset] = useState(0);
   const [data, setData] = useState<{ columns: string[]; rows: Json[][]; total: number } | null>(null);
   const [err, setErr] = useState("");
   useEffect(() => {
-    api.table(runId, path, { sort: sort?.col, desc: sort?.desc, offset, limit: PAGE }).then(setData).catch((e) => setErr(String(e.message || e)));
+    // Quick clicks on headers or pages: only the answer to the latest one is shown.
+    let live = true;
+    api.table(runId, path, { sort: sort?.col, desc: sort?.desc, offset, limit: PAGE })
+      .then((d) => { if (live) { setData(d); setErr(""); } })
+      .catch((e) => live && setErr(String(e.message || e)));
+    return () => { live = false; };
   }, [runId, path, sort?.col, sort?.desc, offset]);
   if (err) return <div class="error">{err}</div>;
   if (!data) return <div class="loading">loading…</div>;
