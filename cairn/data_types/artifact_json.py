@@ -14,9 +14,12 @@ descriptors come back as dicts.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import tempfile
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 from cairn.data_types.table import Table, cell_json, kind_of
@@ -71,32 +74,32 @@ def from_json(data: Any, artifact: Any = None) -> Any:
     if kind == "image-file" and artifact is not None and "path" in data:
         from cairn.data_types.image import Image
 
-        local = _local(artifact, data["path"])
-        if local:
-            return Image(local, caption=data.get("caption"), grouping=data.get("grouping"))
+        with _local(artifact, data["path"]) as local:
+            if local:  # Image reads the bytes now, so the temporary copy can go right after
+                return Image(local, caption=data.get("caption"), grouping=data.get("grouping"))
     return data
 
 
-def _local(artifact: Any, path: str) -> str | None:
-    """A readable local path for an artifact entry (None when it cannot be found)."""
+@contextlib.contextmanager
+def _local(artifact: Any, path: str) -> Iterator[str | None]:
+    """A readable local path for an artifact entry while the block runs (None when it cannot
+    be found); any copy made for it is removed afterwards."""
     try:
         entry = artifact.get_entry(path)
     except KeyError:
-        return None
-    if getattr(artifact, "_final", False):
-        dest = entry.download(tempfile.mkdtemp(prefix="cairn-media-"))
-    else:
-        dest = entry.ref_target()
-    if not dest or not os.path.isfile(dest):
-        return None
-    if not dest.endswith(os.path.splitext(path)[1]):
-        # a blob path has no extension; Image reads the format from the name
-        link = os.path.join(tempfile.mkdtemp(prefix="cairn-media-"), os.path.basename(path))
-        try:
-            os.link(dest, link)
-        except OSError:
-            import shutil
-
-            shutil.copyfile(dest, link)
-        dest = link
-    return dest
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="cairn-media-") as tmp:
+        dest = entry.download(tmp) if getattr(artifact, "_final", False) else entry.ref_target()
+        if not dest or not os.path.isfile(dest):
+            yield None
+            return
+        if not dest.endswith(os.path.splitext(path)[1]):
+            # a blob path has no extension; Image reads the format from the name
+            link = os.path.join(tmp, os.path.basename(path))
+            try:
+                os.link(dest, link)
+            except OSError:
+                shutil.copyfile(dest, link)
+            dest = link
+        yield dest

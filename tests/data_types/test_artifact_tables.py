@@ -82,3 +82,21 @@ def test_incremental_table_logs_no_run_table_artifact(tmp_path):
     with pytest.raises(wandb.CommError):
         r2.use_artifact(f"run-{rid}-t:latest")
     r2.finish(quiet=True)
+
+
+def test_get_leaves_no_temporary_media_copies(tmp_path, monkeypatch):
+    import os
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    r1 = wandb.init(dir=tmp_path, project="p", settings=QUIET)
+    art = wandb.Artifact("preds", "dataset")
+    art.add(_table(), "predictions")
+    assert isinstance(art.get("predictions").data[0][1], wandb.Image)  # unlogged: read from the blobs
+    r1.log_artifact(art)
+    img = r1.use_artifact("preds:latest").get("predictions").data[0][1]  # logged: verified copy
+    r1.finish(quiet=True)
+    assert np.asarray(img.image).tolist() == PX.tolist()
+    assert os.listdir(scratch) == []
