@@ -66,7 +66,21 @@ class Api:
 
     @property
     def viewer(self) -> dict:
+        """The user wandb would report: here the default entity, as entity and username."""
         return {"entity": self.default_entity, "username": self.default_entity}
+
+    def close(self) -> None:
+        """Release the index's database connections (the engine's pool). Queries after
+        ``close`` are not supported; calling it twice is harmless. ``with Api(...) as api:``
+        closes on exit."""
+        self._runs_cache.clear()
+        self._backend.close()
+
+    def __enter__(self) -> Api:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def flush(self) -> None:
         """Forget cached ``runs()`` results, so the next call queries afresh."""

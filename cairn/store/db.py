@@ -23,6 +23,7 @@ BUSY_TIMEOUT_MS = 60_000
 
 
 def default_url(root: str) -> str:
+    """The SQLite URL of ``root``'s own index file, ``<root>/index.sqlite``."""
     return "sqlite:///" + os.path.join(os.path.abspath(root), "index.sqlite")
 
 
@@ -40,7 +41,11 @@ def connect(url: str) -> Engine:
         _sqlite_setup(engine)
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    migrate(engine)
+    try:
+        migrate(engine)
+    except BaseException:
+        engine.dispose()  # an unreachable or broken database must not leave a pool behind
+        raise
     return engine
 
 

@@ -138,7 +138,15 @@ class Index:
         self._cache_rev = -1
 
     def close(self) -> None:
+        """Close the engine's pooled connections. The object must not be used afterwards;
+        calling ``close`` twice is harmless."""
         self.engine.dispose()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- ingest -------------------------------------------------------------------------------
     def ingest(self, run_ids: list[str] | None = None) -> IngestReport:

@@ -138,3 +138,10 @@ def test_order_by_config_value(store, zoo):
 def test_malformed_order_is_a_value_error(store, zoo):
     with pytest.raises(ValueError, match="order='sideways'.*sideways"):
         store.api().runs("zoo", order="sideways")
+
+
+def test_api_as_a_context_manager_releases_its_connections(store, zoo):
+    with store.api() as api:
+        assert len(api.runs("zoo")) == 5
+        assert api.index.engine.pool.checkedin() >= 1
+    assert api.index.engine.pool.checkedin() == 0
