@@ -1,16 +1,15 @@
 """``cairn reindex`` (rebuild the index from run files) and ``cairn gc`` (delete runs and the
 blobs only they referenced).
 
-``gc`` removes a run through the index (``Index.delete_run``) and then its run folder, so a later
-reindex cannot bring it back; a blob is removed only when no remaining run file entry and no
+``gc`` removes a run through the index (``Index.delete_run``: its run folder, then its rows),
+so a later reindex cannot bring it back; a blob is removed only when no remaining run file entry and no
 artifact refers to it. Nothing is deleted before the confirmation prompt (``--yes`` skips it).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -19,6 +18,9 @@ from rich.table import Table
 
 from cairn.cli.common import CliContext, fmt_runtime
 from cairn.sdk.errors import CommError
+
+if TYPE_CHECKING:  # the CLI starts without importing the index modules
+    from cairn.ingest.run_ingest import IngestReport
 
 
 @click.command("reindex")
@@ -47,11 +49,11 @@ def _rebuild_artifacts(root: str) -> dict | None:
     return rebuild(root)
 
 
-def _describe(report: Any) -> str:
+def _describe(report: IngestReport) -> str:
     """``IngestReport`` → "3 runs, 150 rows, 7372 bytes in 0.1s" (+ problems, one per line)."""
-    text = (f"{getattr(report, 'runs_seen', 0)} runs, {getattr(report, 'rows', 0)} rows, "
-            f"{getattr(report, 'bytes', 0)} bytes in {getattr(report, 'seconds', 0.0):.1f}s")
-    for p in getattr(report, "problems", None) or []:
+    text = (f"{report.runs_seen} runs, {report.rows} rows, {report.bytes} bytes in "
+            f"{report.seconds:.1f}s")
+    for p in report.problems:
         text += f"\n  problem in {p.get('path') or p.get('run_id')} at byte {p.get('offset')}: " \
                 f"{p.get('error')}"
     return text
@@ -110,10 +112,9 @@ def gc(ctx: CliContext, run_ids: tuple[str, ...], failed: bool, crashed: bool,
     for rid in victims:
         candidates |= _file_blobs(index, rid)
         try:
-            index.delete_run(rid)
+            index.delete_run(rid)  # removes the run folder too, before its rows
         except CommError as e:
             raise click.ClickException(str(e)) from e
-        shutil.rmtree(os.path.join(api.root, "runs", rid), ignore_errors=True)
     api.flush()  # the cached run lists still hold the deleted runs
     removed = _collect_blobs(api, candidates)
     click.echo(f"deleted {len(victims)} run(s) and {removed} blob(s)")
