@@ -93,6 +93,16 @@ def store_bytes(run: Any, subdir: str, key: str, data: bytes, ext: str, summary:
     return {"path": rel, "sha256": info.sha256, "size": info.size}
 
 
+def file_json(run: Any, type_: str, subdir: str, key: str, data: bytes, ext: str, summary: bool,
+              caption: str | None = None) -> dict:
+    """``{"_type": type_, "path", "sha256", "size", "caption"?}`` after :func:`store_bytes`:
+    the descriptor of a media type that is one stored file (caption only when given)."""
+    out = {"_type": type_, **store_bytes(run, subdir, key, data, ext, summary)}
+    if caption is not None:
+        out["caption"] = caption
+    return out
+
+
 def record_files(run: Any, pending: list) -> None:
     """Place and record the media files ``store_bytes`` deferred into ``pending``.
 

@@ -35,8 +35,8 @@ class Html(base.Media):
         self.html = inject_head(html) if inject else html
 
     def to_json(self, run: Any, key: str = "", summary: bool = False) -> dict:
-        stored = base.store_bytes(run, "html", key, self.html.encode("utf-8"), ".html", summary)
-        return {"_type": "html-file", **stored}
+        """Store the page for ``run``; return the ``html-file`` descriptor."""
+        return base.file_json(run, "html-file", "html", key, self.html.encode("utf-8"), ".html", summary)
 
 
 def inject_head(html: str) -> str:

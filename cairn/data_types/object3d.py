@@ -59,11 +59,8 @@ class Object3D(base.Media):
         return cls({"type": point_cloud_type, "points": points, "boxes": boxes or [], "vectors": vectors or []})
 
     def to_json(self, run: Any, key: str = "", summary: bool = False) -> dict:
-        stored = base.store_bytes(run, "object3D", key, self._bytes, "." + self._ext, summary)
-        out: dict[str, Any] = {"_type": "object3D-file", **stored}
-        if self._caption is not None:
-            out["caption"] = self._caption
-        return out
+        """Store the file for ``run``; return the ``object3D-file`` descriptor."""
+        return base.file_json(run, "object3D-file", "object3D", key, self._bytes, "." + self._ext, summary, self._caption)
 
 
 def _points(data: Any) -> bytes:
@@ -132,11 +129,8 @@ class Molecule(base.Media):
         return cls.from_rdkit(mol, caption=caption)
 
     def to_json(self, run: Any, key: str = "", summary: bool = False) -> dict:
-        stored = base.store_bytes(run, "molecule", key, self._bytes, "." + self._ext, summary)
-        out: dict[str, Any] = {"_type": "molecule-file", **stored}
-        if self._caption is not None:
-            out["caption"] = self._caption
-        return out
+        """Store the file for ``run``; return the ``molecule-file`` descriptor."""
+        return base.file_json(run, "molecule-file", "molecule", key, self._bytes, "." + self._ext, summary, self._caption)
 
 
 def _rdkit() -> None:

@@ -35,8 +35,9 @@ class Plotly(base.Media):
         return json.loads(self._json)
 
     def to_json(self, run: Any, key: str = "", summary: bool = False) -> dict:
-        stored = base.store_bytes(run, "plotly", key, self._json.encode("utf-8"), ".plotly.json", summary)
-        return {"_type": "plotly-file", **stored}
+        """Store the figure JSON for ``run``; return the ``plotly-file`` descriptor."""
+        return base.file_json(run, "plotly-file", "plotly", key, self._json.encode("utf-8"), ".plotly.json",
+                              summary)
 
 
 def mpl_to_plotly(fig: Any) -> Any:

@@ -71,8 +71,8 @@ class Video(base.Media):
         return self._bytes
 
     def to_json(self, run: Any, key: str = "", summary: bool = False) -> dict:
-        stored = base.store_bytes(run, "videos", key, self.encoded(), "." + self.format, summary)
-        out: dict[str, Any] = {"_type": "video-file", **stored}
+        """Store the video for ``run``; return the ``video-file`` descriptor."""
+        out = base.file_json(run, "video-file", "videos", key, self.encoded(), "." + self.format, summary)
         if self._width is not None:
             out["width"], out["height"] = int(self._width), int(self._height)
         if self._caption is not None:
