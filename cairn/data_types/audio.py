@@ -10,6 +10,7 @@ to lie in [-1, 1]; a 2-D array is ``(frames, channels)``. The file is
 from __future__ import annotations
 
 import io
+import os
 import wave
 from typing import Any
 
@@ -36,7 +37,8 @@ class Audio(base.Media):
             raise ValueError("Audio from a URL cannot be logged to a run; download it first")
         if isinstance(data_or_path, str) or hasattr(data_or_path, "read") or hasattr(data_or_path, "__fspath__"):
             self._bytes, name = base.read_source(data_or_path)
-            self._ext = "." + (name.rsplit(".", 1)[-1].lower() if name and "." in name else "wav")
+            # the file name's own extension: a dot in a folder name ("runs.v2/clip") is not one
+            self._ext = os.path.splitext(os.path.basename(name or ""))[1].lower() or ".wav"
             self._read_wav_header()
             return
         if sample_rate is None:

@@ -121,6 +121,18 @@ def test_audio_from_path_copied(logged, tmp_path):
     assert logged.file(d["path"]) == src.read_bytes()
 
 
+def test_audio_extension_comes_from_the_file_name_not_its_folder(logged, tmp_path):
+    wav = wandb.Audio(np.zeros(10), sample_rate=10).encoded()
+    (tmp_path / "runs.v2").mkdir()
+    (tmp_path / "runs.v2" / "clip").write_bytes(wav)
+    (tmp_path / "b.MP3").write_bytes(b"ID3 not really")
+    logged.run.log({"a": wandb.Audio(str(tmp_path / "runs.v2" / "clip")), "b": wandb.Audio(str(tmp_path / "b.MP3"))})
+    logged.run.finish(quiet=True)
+    row = logged.rows()[0]
+    assert re.match(r"^media/audio/a_0_[0-9a-f]{20}\.wav$", row["a"]["path"])
+    assert row["b"]["path"].endswith(".mp3")
+
+
 def test_mp4_without_imageio_names_the_media_extra(monkeypatch):
     import sys
 
