@@ -19,21 +19,27 @@ export function useRuns(project: string, filters: object | null, search: string,
   const [state, setState] = useState({ total: 0, version: 0, error: null as string | null, loaded: false });
   const rows = useRef(new Map<number, Run>());
   const pending = useRef(new Set<number>());
+  // The newest request of each page: an older answer arriving later is dropped.
+  const newest = useRef(new Map<number, number>());
+  const requests = useRef(0);
   const gen = useRef(0);
   const key = JSON.stringify([project, filters, search, order]);
 
-  const fetchPage = useCallback((page: number, g: number, replace: boolean) => {
-    if (pending.current.has(page) && !replace) return;
-    pending.current.add(page);
+  // `force`: ask again even while a request of the page is in flight (a live refresh: the
+  // pending answer may predate the change that triggered it).
+  const fetchPage = useCallback((page: number, g: number, force: boolean) => {
+    if (pending.current.has(page) && !force) return;
+    const inflight = pending.current, n = ++requests.current;
+    newest.current.set(page, n);
+    inflight.add(page);
     api.runs({ project, filters, search, order, limit: PAGE, offset: page * PAGE })
       .then((r) => {
-        if (g !== gen.current) return;
-        if (replace && page === 0) rows.current = new Map();
+        if (g !== gen.current || newest.current.get(page) !== n) return;
         r.runs.forEach((run, i) => rows.current.set(page * PAGE + i, run));
         setState((s) => ({ total: r.total, version: s.version + 1, error: null, loaded: true }));
       })
-      .catch((e) => { if (g === gen.current) setState((s) => ({ ...s, error: String(e.message || e), loaded: true })); })
-      .finally(() => pending.current.delete(page));
+      .catch((e) => { if (g === gen.current && newest.current.get(page) === n) setState((s) => ({ ...s, error: String(e.message || e), loaded: true })); })
+      .finally(() => { if (newest.current.get(page) === n) inflight.delete(page); });
   }, [key]);
 
   useEffect(() => {
@@ -54,7 +60,7 @@ export function useRuns(project: string, filters: object | null, search: string,
   const reload = useCallback(() => {
     const pages = new Set<number>([0]);
     for (const i of rows.current.keys()) pages.add(Math.floor(i / PAGE));
-    for (const p of pages) fetchPage(p, gen.current, false);
+    for (const p of pages) fetchPage(p, gen.current, true);
   }, [fetchPage]);
 
   return { ...state, rows: rows.current, ensure, reload };
