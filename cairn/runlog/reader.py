@@ -177,6 +177,13 @@ def rewinds(path: str | os.PathLike) -> list[tuple[int, float]]:
     return out
 
 
+def rewind_limit(cuts: list[tuple[int, float]], offset: int) -> float | None:
+    """The highest step a HISTORY record at ``offset`` may keep: the tightest rewind recorded
+    after it (``cuts`` from :func:`rewinds`), or None when no later rewind bounds it."""
+    later = [c for off, c in cuts if off > offset]
+    return min(later) if later else None
+
+
 def iter_history(path: str | os.PathLike) -> Iterator[dict]:
     """Yield every live history row of a run file, in order.
 
@@ -188,9 +195,7 @@ def iter_history(path: str | os.PathLike) -> Iterator[dict]:
     dec = HistoryDecoder()
     for rec in read_records(path):
         if rec.type == fmt.HISTORY:
-            # the tightest rewind recorded after this batch bounds the steps it may keep
-            later = [c for off, c in cuts if off > rec.offset]
-            limit = min(later) if later else None
+            limit = rewind_limit(cuts, rec.offset) if cuts else None
             for row in dec.rows(rec.data):
                 if limit is None or row["_step"] <= limit:
                     yield row

@@ -11,10 +11,17 @@ import os
 from typing import Any
 
 from cairn.runlog import format as fmt
-from cairn.runlog.reader import HistoryDecoder, read_records, rewinds
+from cairn.runlog.reader import HistoryDecoder, read_records, rewind_limit, rewinds
 from cairn.sdk.errors import UsageError
 from cairn.sdk.metrics import MetricDefs
 from cairn.sdk.summary_state import SummaryState
+
+_AUTO = ("_step", "_runtime", "_timestamp")
+
+
+def _user_keys(row: dict) -> dict:
+    """A decoded history row without the automatic keys the SDK adds on commit."""
+    return {k: v for k, v in row.items() if k not in _AUTO}
 
 
 def replay(path: str, upto_step: float | None = None, keep_rows: bool = False) -> dict:
@@ -34,8 +41,7 @@ def replay(path: str, upto_step: float | None = None, keep_rows: bool = False) -
     for rec in read_records(path):
         t, d = rec.type, rec.data
         if t == fmt.HISTORY:
-            later = [c for off, c in cuts if off > rec.offset]
-            limit = min(later) if later else None
+            limit = rewind_limit(cuts, rec.offset) if cuts else None
             if upto_step is not None:
                 limit = upto_step if limit is None else min(limit, upto_step)
             for row in dec.rows(d):
@@ -43,9 +49,8 @@ def replay(path: str, upto_step: float | None = None, keep_rows: bool = False) -
                     continue
                 last_step = max(last_step, row["_step"])
                 runtime = max(runtime, row["_runtime"])
-                user = {k: v for k, v in row.items() if k not in ("_step", "_runtime", "_timestamp")}
-                state.apply_row(user)
-                state.latest.update({k: row[k] for k in ("_step", "_runtime", "_timestamp")})
+                state.apply_row(_user_keys(row))
+                state.latest.update({k: row[k] for k in _AUTO})
                 if keep_rows:
                     rows.append(row)
             continue
@@ -104,8 +109,8 @@ def copy_fork(run: Any, root: str, source_id: str, step: float) -> None:
         run.define_metric(**{k: v for k, v in d.items() if k in ("name", "step_metric", "step_sync", "hidden", "goal")},
                           summary=",".join(d["summary"]) if d.get("summary") else None)
     for row in st["rows"]:
-        user = {k: v for k, v in row.items() if k not in ("_step", "_runtime", "_timestamp")}
-        run._pending = user
+        run._pending = _user_keys(row)
+        run._pending_flat = False  # decoded rows may hold None or nested dicts: no bulk update
         run._pending_time = row["_timestamp"]
         run._step = row["_step"]
         run._commit()

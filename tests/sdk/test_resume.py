@@ -167,3 +167,14 @@ def test_r1_10_rows_dropped_by_a_rewind_stay_out_of_a_later_resume(disk):
     assert c.step == 6 and c.summary["i"] == {"max": 5}
     c.finish()
     assert disk.steps("rw") == [0, 1, 2, 3, 4, 5]
+
+
+def test_r1_10_fork_replays_nested_and_none_values_into_the_summary_as_logged(disk):
+    base = init(id="base")
+    base.log({"a": {"x": 1, "y": 2}, "gone": 1})
+    base.log({"a": {"x": 3}, "gone": None})
+    base.finish()
+    f = init(fork_from="base?_step=1")
+    assert f.summary["a"] == {"x": 3, "y": 2}  # nested dicts merge path by path (R2.10)
+    assert "gone" not in f.summary.keys()  # a logged None removes the key (R3.3)
+    f.finish()
