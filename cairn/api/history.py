@@ -78,6 +78,14 @@ def sample(rows: list, samples: int) -> list:
     return [rows[i] for i in idx]
 
 
+def columns_of(rows: Iterable[dict]) -> list[str]:
+    """Every key of ``rows``, in the order keys first appear (the column order of a table)."""
+    columns: dict[str, None] = {}
+    for row in rows:
+        columns.update(dict.fromkeys(row))
+    return list(columns)
+
+
 def to_frame(rows: list[dict]) -> Any:
     """A pandas DataFrame of ``rows`` (missing keys become NaN, column order by first appearance).
 
@@ -88,8 +96,4 @@ def to_frame(rows: list[dict]) -> Any:
     except ImportError as e:
         raise ImportError("history(pandas=True) needs pandas: `pip install pandas`, or call "
                           "history(pandas=False) to get a list of dicts") from e
-    columns: dict[str, None] = {}
-    for row in rows:
-        for k in row:
-            columns.setdefault(k, None)
-    return pd.DataFrame.from_records(rows, columns=list(columns))
+    return pd.DataFrame.from_records(rows, columns=columns_of(rows))

@@ -1,8 +1,8 @@
 """``cairn export RUN``: a run's full history as CSV, JSON Lines or Parquet.
 
 Rows are the same as ``Api().run(RUN).scan_history()`` (nested dicts as dotted columns), in step
-order; columns appear in the order keys were first logged. CSV and JSON Lines stream row by row;
-Parquet is built in memory (pyarrow).
+order; columns appear in the order keys were first logged. JSON Lines streams row by row; CSV
+(whose header needs every key first) and Parquet (pyarrow) hold the rows in memory.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import IO, Any
 
 import click
 
+from cairn.api.history import columns_of
 from cairn.cli.common import CliContext
 
 
@@ -29,11 +30,7 @@ def _cell(v: Any) -> Any:
 
 def write_csv(rows: list[dict], out: IO[str]) -> None:
     """Columns: the union of keys, by first appearance; a missing value is an empty cell."""
-    columns: dict[str, None] = {}
-    for row in rows:
-        for k in row:
-            columns.setdefault(k, None)
-    w = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
+    w = csv.DictWriter(out, fieldnames=columns_of(rows), lineterminator="\n")
     w.writeheader()
     for row in rows:
         w.writerow({k: _cell(v) for k, v in row.items()})
@@ -52,14 +49,7 @@ def write_parquet(rows: list[dict], path: str) -> None:
         import pyarrow.parquet as pq
     except ImportError as e:
         raise click.ClickException("--format parquet needs pyarrow: `pip install pyarrow`") from e
-    columns: dict[str, list] = {}
-    for row in rows:
-        for k in row:
-            columns.setdefault(k, [])
-    for row in rows:
-        for k, col in columns.items():
-            col.append(row.get(k))
-    arrays = {k: _arrow_column(pa, v) for k, v in columns.items()}
+    arrays = {k: _arrow_column(pa, [row.get(k) for row in rows]) for k in columns_of(rows)}
     pq.write_table(pa.table(arrays), path)
 
 
@@ -91,13 +81,20 @@ def export(ctx: CliContext, run: str, fmt: str, output: str | None) -> None:
         write_parquet(list(rows), path)
         click.echo(f"wrote {path}", err=True)
         return
-    out = sys.stdout if output in (None, "-") else open(output, "w", newline="", encoding="utf-8")
+    if output in (None, "-"):
+        _write(fmt, rows, sys.stdout)
+        return
     try:
-        if fmt == "csv":
-            write_csv(list(rows), out)
-        else:
-            write_jsonl(rows, out)
-    finally:
-        if out is not sys.stdout:
-            out.close()
-            click.echo(f"wrote {output}", err=True)
+        out = open(output, "w", newline="", encoding="utf-8")
+    except OSError as e:
+        raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from e
+    with out:
+        _write(fmt, rows, out)
+    click.echo(f"wrote {output}", err=True)
+
+
+def _write(fmt: str, rows: Iterable[dict], out: IO[str]) -> None:
+    if fmt == "csv":
+        write_csv(list(rows), out)
+    else:
+        write_jsonl(rows, out)

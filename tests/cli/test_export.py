@@ -47,3 +47,11 @@ def test_export_unknown_run_fails_with_not_found(root):
     root.log_run()
     res = root.invoke("export", "nope")
     assert res.exit_code != 0 and "not found" in res.output
+
+
+def test_export_to_an_unwritable_path_names_it(root, tmp_path):
+    rid = root.log_run(rows=ROWS)
+    bad = tmp_path / "no" / "such" / "dir" / "h.csv"
+    res = root.invoke("export", rid, "-o", str(bad))
+    assert res.exit_code == 1 and f"cannot write {bad}" in res.output
+    assert "wrote" not in res.output
