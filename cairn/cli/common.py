@@ -39,6 +39,12 @@ class CliContext:
                 raise click.ClickException(str(e)) from e
         return self._api
 
+    def close(self) -> None:
+        """Close the ``Api`` if one was opened (its database connections)."""
+        if self._api is not None:
+            self._api.close()
+            self._api = None
+
     def run(self, path: str) -> Any:
         """The run at ``path``; a clear CLI error when there is none."""
         try:

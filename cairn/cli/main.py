@@ -31,6 +31,7 @@ _OPTIONAL_MODULES = ("cairn.cli.server_cmds", "cairn.cli.artifact_cmds")
 def cli(ctx: click.Context, root: str | None, index_url: str | None) -> None:
     """Cairn: a local-first experiment tracker."""
     ctx.obj = CliContext(root=root, url=index_url)
+    ctx.call_on_close(ctx.obj.close)
     # Commands of other modules that take their own --root/--index-url get the global ones.
     shared = {k: v for k, v in (("root", root), ("index_url", index_url)) if v is not None}
     if shared:

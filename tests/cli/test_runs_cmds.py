@@ -85,3 +85,14 @@ def test_show_unknown_run_fails_with_not_found(root):
     root.log_run()
     res = root.invoke("show", "proj/nope")
     assert res.exit_code != 0 and "not found" in res.output
+
+
+def test_a_command_closes_the_api_it_opened(root, monkeypatch):
+    import cairn.api
+
+    root.log_run()
+    closed = []
+    real = cairn.api.Api.close
+    monkeypatch.setattr(cairn.api.Api, "close", lambda self: (closed.append(self), real(self)))
+    assert root.invoke("ls").exit_code == 0
+    assert len(closed) == 1
