@@ -269,12 +269,12 @@ class Artifact:
             data = to_json()
         suffix = getattr(obj, "_log_type", None) or (data.get("_type") if isinstance(data, dict) else None)
         suffix = suffix or type(obj).__name__.lower()
-        path = name if name.endswith(f".{suffix}.json") else f"{name}.{suffix}.json"
+        path = _entry_path(name if name.endswith(f".{suffix}.json") else f"{name}.{suffix}.json")
         if overwrite and path in self._entries:
             del self._entries[path]
         with self.new_file(path, "w", encoding="utf-8") as f:
             json.dump(data, f, default=str)
-        return self._entries[_entry_path(path)]
+        return self._entries[path]
 
     def get(self, name: str) -> Any:
         """The object stored by :meth:`add` under ``name`` (a data type if ``cairn.data_types``

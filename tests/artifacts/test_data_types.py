@@ -54,3 +54,11 @@ def test_get_of_a_logged_artifact_leaves_no_temporary_folder(isolated, tmp_path,
     before = sorted(os.listdir(tmp))
     assert art.get("tab") is not None
     assert sorted(os.listdir(tmp)) == before
+
+
+def test_add_overwrite_matches_the_normalised_path(run):
+    art = Artifact("tabs", "dataset")
+    art.add(data_types.Table(columns=["a"], data=[[1]]), "d/t")
+    entry = art.add(data_types.Table(columns=["a"], data=[[2]]), "./d//t", overwrite=True)
+    assert entry.path == "d/t.table.json" and list(art.manifest.entries) == ["d/t.table.json"]
+    assert art.get("d/t").data == [[2]]
