@@ -221,20 +221,24 @@ def init(
     from cairn.runlog.writer import RunWriter
     from cairn.sdk.run import Run
 
-    writer = RunWriter(path, flush_interval=float(s.x_flush_interval))
-    run = Run(s, info, writer, root)
     full_config = _assemble_config(init_config, s)
-    if prior:
-        run.config._items.update(prior["config"])
-        state = prior["state"]
-        state.latest = prior["summary"]
-        run._defs, run._summary_state = state.defs, state
-    run.config._write(full_config, allow_val_change=bool(prior) or bool(allow_val_change), emit=False)
-    run._emit(fmt.RUN, {**info, "config": copy_plain(dict(run.config._items))})
-    if fork:
-        from cairn.sdk.resume import copy_fork
+    writer = RunWriter(path, flush_interval=float(s.x_flush_interval))
+    try:
+        run = Run(s, info, writer, root)
+        if prior:
+            run.config._items.update(prior["config"])
+            state = prior["state"]
+            state.latest = prior["summary"]
+            run._defs, run._summary_state = state.defs, state
+        run.config._write(full_config, allow_val_change=bool(prior) or bool(allow_val_change), emit=False)
+        run._emit(fmt.RUN, {**info, "config": copy_plain(dict(run.config._items))})
+        if fork:
+            from cairn.sdk.resume import copy_fork
 
-        copy_fork(run, root, fork[0], fork[1])
+            copy_fork(run, root, fork[0], fork[1])
+    except BaseException:  # e.g. a config value that cannot be stored: no writer thread left behind
+        writer.close()
+        raise
     run._resume_file = resume_file if resume_mode == "auto" else None
     g.on_init(run)
     _start_services(run, s)

@@ -262,3 +262,17 @@ def test_r1_7_dir_argument_beats_cairn_root(tmp_path):
 def test_r1_13_environment_is_read_at_init_not_import(monkeypatch):
     monkeypatch.setenv("WANDB_PROJECT", "late")
     assert init().project == "late"
+
+
+def test_init_that_fails_on_its_config_leaves_no_writer_thread(isolated):
+    import threading
+
+    from cairn.sdk.errors import ConfigError
+
+    before = sum(t.name == "cairn-writer" for t in threading.enumerate())
+    with pytest.raises(ConfigError, match="missing.yaml"):
+        cairn.init(project="p", settings={"console": "off", "config_paths": ("missing.yaml",)})
+    with pytest.raises(ValueError, match="WBValue"):
+        cairn.init(project="p", settings={"console": "off"}, config={"img": cairn.Html("<b>x</b>")})
+    assert sum(t.name == "cairn-writer" for t in threading.enumerate()) == before
+    assert cairn.run is None
