@@ -12,6 +12,7 @@ file in a run's FILES records and copies it out of the blob store.
 from __future__ import annotations
 
 import os
+import posixpath
 import threading
 import time
 from pathlib import Path
@@ -206,6 +207,10 @@ def restore(name: str, run_path: str | None = None, replace: bool = False, root:
     """
     if run is None and not run_path:
         raise ValueError("run_path required when calling restore before init")
+    rel = posixpath.normpath(os.fspath(name).replace(os.sep, "/"))
+    if posixpath.isabs(rel) or rel in (".", "..") or rel.startswith("../"):
+        # saved files are named relative to run.dir; anything else would write outside ``root``
+        raise ValueError(f"restore: {name!r} must be a path inside the run's files (relative, no '..')")
     if run is not None:
         store_root = run._root
     else:
@@ -213,6 +218,8 @@ def restore(name: str, run_path: str | None = None, replace: bool = False, root:
 
         store_root = resolve_root()
     run_id = run_path.rstrip("/").split("/")[-1] if run_path else run.id
+    if run_id in ("", ".", ".."):
+        raise ValueError(f"restore: run_path {run_path!r} names no run")
     dest_root = root if root is not None else (run.dir if run is not None else os.getcwd())
     dest = os.path.join(dest_root, name)
     if os.path.exists(dest) and not replace:

@@ -163,3 +163,17 @@ def test_r8_5_end_file_deleted_before_finish_does_not_break_finish(run, tree, is
     os.unlink(tree / "these/are/myfiles/a.txt")
     run.finish()
     assert run._finished
+
+
+@pytest.mark.parametrize("name", ["../escape.txt", "a/../../escape.txt", "/etc/escape.txt", ".."])
+def test_r8_6_restore_refuses_names_outside_the_run_files(run, name, tmp_path):
+    with pytest.raises(ValueError, match="inside the run's files"):
+        run.restore(name, root=str(tmp_path / "out"))
+    assert not (tmp_path / "escape.txt").exists()
+
+
+def test_r8_6_restore_run_path_must_name_a_run(isolated):
+    from cairn.artifacts import run_ops
+
+    with pytest.raises(ValueError, match="names no run"):
+        run_ops.restore("a.txt", run_path="p/..")
