@@ -58,19 +58,18 @@ def media_name(subdir: str, key: str, step: str, sha256: str, ext: str) -> str:
     return f"media/{subdir}/{_safe_key(key)}_{step}_{sha256[:20]}{ext}"
 
 
-def store_bytes(run: Any, subdir: str, key: str, data: bytes, ext: str, summary: bool = False,
-                name: str | None = None) -> dict:
+def store_bytes(run: Any, subdir: str, key: str, data: bytes, ext: str, summary: bool = False) -> dict:
     """Store ``data`` as a media file of ``run``; return ``{"path", "sha256", "size"}``.
 
-    ``name`` overrides the R6.1 file name (a path relative to ``run.dir``). ``run`` may also
-    be an artifact (``Artifact.add(obj, name)``): the file then goes into the artifact at
+    The file is named as R6.1 says (:func:`media_name`). ``run`` may also be an artifact
+    (``Artifact.add(obj, name)``): the file then goes into the artifact at
     ``media/<subdir>/<sha256[:20]><ext>``, as wandb lays out media inside artifacts.
 
     While ``run._media_pending`` is a list (``Run.log`` sets it while converting a row), the
     copy under ``run.dir`` and the FILES record wait there until the whole row converted
     (:func:`record_files`), so a rejected ``log`` call records no media; the blob is written
-    at once (content-addressed, harmless if unused). Never raises ``OSError``: a full or
-    read-only disk gives one warning per run and a descriptor whose file is missing.
+    at once (content-addressed, harmless if unused). For a run it never raises ``OSError``: a
+    full or read-only disk gives one warning per run and a descriptor whose file is missing.
     """
     if is_artifact(run):
         return _store_in_artifact(run, subdir, data, ext)
@@ -81,10 +80,10 @@ def store_bytes(run: Any, subdir: str, key: str, data: bytes, ext: str, summary:
         import hashlib
 
         sha = hashlib.sha256(data).hexdigest()
-        rel = name or media_name(subdir, key, label, sha, ext)
+        rel = media_name(subdir, key, label, sha, ext)
         _warn_io(run, rel, e)
         return {"path": rel, "sha256": sha, "size": len(data)}
-    rel = name or media_name(subdir, key, label, info.sha256, ext)
+    rel = media_name(subdir, key, label, info.sha256, ext)
     pending = run.__dict__.get("_media_pending")
     if pending is not None:
         pending.append((rel, info, label))
