@@ -206,3 +206,10 @@ def test_an_empty_project_and_an_empty_filter_each_say_why_once(page, site):
     assert "No numeric metrics" not in page.inner_text("main")
     open_workspace(page, site, search="no run is called this")
     assert "No runs match" in page.wait_for_selector("[data-testid=empty]").inner_text()
+
+
+def test_a_bare_percent_in_a_hand_typed_link_still_opens_the_workspace(page, site):
+    page.goto(f"{site.url}/#/p/50%")
+    page.wait_for_selector("[data-testid=empty]")
+    assert page.inner_text("[data-testid=run-count]") == "0 runs"
+    assert "50%" in page.inner_text(".topbar") and not page.cairn_errors

@@ -25,7 +25,11 @@ const scale = (vals: number[]) => {
 export function Compare({ route }: { route: Route }) {
   const ids = (route.params.sel || "").split(",").filter(Boolean);
   const [runs, setRuns] = useState<Run[] | null>(null);
-  useEffect(() => { Promise.all(ids.map((id) => api.run(id).catch(() => null))).then((rs) => setRuns(rs.filter(Boolean) as Run[])); }, [route.params.sel]);
+  useEffect(() => {
+    let live = true;  // another selection may be asked for before this one's runs arrive
+    Promise.all(ids.map((id) => api.run(id).catch(() => null))).then((rs) => live && setRuns(rs.filter(Boolean) as Run[]));
+    return () => { live = false; };
+  }, [route.params.sel]);
   const cfg = useMemo(() => (runs ? numericKeys(runs, (r) => flatten(r.config)) : []), [runs]);
   const sum = useMemo(() => (runs ? numericKeys(runs, (r) => flatten(r.summary)) : []), [runs]);
   if (!runs) return <div class="loading pad">loading…</div>;

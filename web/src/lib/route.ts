@@ -14,13 +14,19 @@ export interface Route {
   params: Record<string, string>;
 }
 
+// A hand-edited hash may hold a bare "%" (a project called "50%"): keep such a part as typed
+// rather than let decodeURIComponent throw and blank the page.
+function decodePart(s: string): string {
+  try { return decodeURIComponent(s); } catch { return s; }
+}
+
 export function parseHash(hash: string): Route {
   const h = hash.replace(/^#/, "");
   const qi = h.indexOf("?");
   const path = qi >= 0 ? h.slice(0, qi) : h;
   const params: Record<string, string> = {};
   if (qi >= 0) new URLSearchParams(h.slice(qi + 1)).forEach((v, k) => { params[k] = v; });
-  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  const parts = path.split("/").filter(Boolean).map(decodePart);
   if (parts[0] !== "p" || parts.length < 2) return { page: "projects", project: "", runId: "", params };
   const project = parts[1];
   if (parts[2] === "run" && parts[3]) return { page: "run", project, runId: parts[3], params };
