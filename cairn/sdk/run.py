@@ -61,7 +61,6 @@ class Run(RunExtras):
         self._summary_obj = Summary(self)
         self._config = Config()
         self._config._bind(self._emit_config, self._check_active)
-        self._alerts_sent: dict[str, float] = {}
         self._final_summary: dict | None = None
         self._exit_code: int | None = None
         self._extras_init()
@@ -282,6 +281,8 @@ class Run(RunExtras):
 
     @property
     def config_static(self) -> Any:
+        """A read-only namespace of the config's user keys."""
+
         from types import SimpleNamespace
 
         return SimpleNamespace(**self._config.as_dict())
@@ -303,6 +304,7 @@ class Run(RunExtras):
 
     @property
     def display_name(self) -> str | None:
+        """Same as :attr:`name`."""
         return self.name
 
     @property
@@ -338,6 +340,7 @@ class Run(RunExtras):
 
     @property
     def job_type(self) -> str:
+        """The run's job type ("" when unset)."""
         return self._info.get("job_type") or ""
 
     @property
@@ -346,6 +349,7 @@ class Run(RunExtras):
         return self._info["project"]
 
     def project_name(self) -> str:
+        """Same as :attr:`project`."""
         return self.project
 
     @property
@@ -365,6 +369,7 @@ class Run(RunExtras):
 
     @property
     def resumed(self) -> bool:
+        """True when this start continued an existing run."""
         return bool(self._info.get("resumed"))
 
     @property
@@ -374,6 +379,7 @@ class Run(RunExtras):
 
     @property
     def starting_step(self) -> int:
+        """The first step of this start (0 for a new run)."""
         return self._starting_step
 
     @property
@@ -383,6 +389,7 @@ class Run(RunExtras):
 
     @property
     def sweep_id(self) -> str | None:
+        """The sweep the run belongs to, if any."""
         return self._info.get("sweep_id")
 
     @property
@@ -392,14 +399,17 @@ class Run(RunExtras):
 
     @property
     def mode(self) -> str:
+        """"dryrun" for an offline run, else "run" (as wandb)."""
         return "dryrun" if self.offline else "run"
 
     @property
     def offline(self) -> bool:
+        """True for ``mode="offline"`` (or ``"dryrun"``)."""
         return self._settings.mode in ("offline", "dryrun")
 
     @property
     def disabled(self) -> bool:
+        """True only for a ``mode="disabled"`` run."""
         return False
 
     @property

@@ -54,7 +54,10 @@ def _ops():
 
 
 class RunExtras:
+    """Mixed into :class:`cairn.sdk.run.Run`; relies on its ``_emit``, ``_settings``, ``id``."""
+
     def _extras_init(self) -> None:
+        self._alerts_sent: dict[str, tuple[float, int]] = {}
         self._saved_files: dict[str, dict] = {}
         self._end_files: list[str] = []
         self._watchers: list[Any] = []
@@ -102,23 +105,15 @@ class RunExtras:
             raise ValueError("wait_duration must be an int, float, or datetime.timedelta")
         ms = int(wait_duration * 1000)
         now = time.time()
-        last = self._alerts_sent.get(title)
-        throttled = last is not None and (now - last) * 1000 < self._alerts_wait.get(title, ms)
+        last = self._alerts_sent.get(title)  # (time, wait_duration in ms) of the last one sent
+        throttled = last is not None and (now - last[0]) * 1000 < last[1]
         if not throttled:
-            self._alerts_sent[title] = now
-            self._alerts_wait[title] = ms
+            self._alerts_sent[title] = (now, ms)
         self._emit(
             fmt.ALERT,
             {"title": title, "text": text, "level": level, "wait_duration": ms, "time": now,
              "throttled": throttled},
         )
-
-    @property
-    def _alerts_wait(self) -> dict:
-        d = self.__dict__.get("_alerts_wait_ms")
-        if d is None:
-            d = self.__dict__["_alerts_wait_ms"] = {}
-        return d
 
     @_active("mark_preempting")
     def mark_preempting(self) -> None:
@@ -131,6 +126,7 @@ class RunExtras:
         return RunStatus(0, 0, None)
 
     def detach(self) -> None:
+        """Accepted for compatibility; a local run has no service to detach from."""
         return None
 
     def get_url(self) -> str | None:
@@ -141,12 +137,14 @@ class RunExtras:
         return f"{base.rstrip('/')}/{self.project}/runs/{self.id}"
 
     def get_project_url(self) -> str | None:
+        """The project's URL on a server; None for a local run."""
         base = self._settings.base_url
         if not base or self._settings.mode in ("offline", "dryrun"):
             return None
         return f"{base.rstrip('/')}/{self.project}"
 
     def get_sweep_url(self) -> str | None:
+        """The sweep's URL on a server; None for a local run or a run outside a sweep."""
         url = self.get_project_url()
         return f"{url}/sweeps/{self.sweep_id}" if url and self.sweep_id else None
 
@@ -265,6 +263,7 @@ class RunExtras:
 
     @_active("unwatch")
     def unwatch(self, models: Any = None) -> None:
+        """Remove the hooks ``watch`` put on ``models`` (on every watched model when None)."""
         from cairn.integrations.torch_watch import unwatch
 
         unwatch(self, models)
