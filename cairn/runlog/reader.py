@@ -31,6 +31,7 @@ class Record:
 
     @property
     def kind(self) -> str:
+        """The record type's name ("history", "run" ...; "type<N>" for an unknown one)."""
         return fmt.NAMES.get(self.type, f"type{self.type}")
 
     def __eq__(self, other: object) -> bool:
@@ -142,6 +143,7 @@ class HistoryDecoder:
         self.runtime_offset = 0.0
 
     def observe(self, rec: Record) -> None:
+        """Take note of a KEYS (schema) or RUN (clock) record; other types are ignored."""
         if rec.type == fmt.KEYS:
             self.schemas[rec.data["schema"]] = rec.data["keys"]
         elif rec.type == fmt.RUN:
@@ -149,6 +151,7 @@ class HistoryDecoder:
             self.runtime_offset = rec.data.get("runtime_offset", 0.0)
 
     def rows(self, batch: list) -> Iterator[dict]:
+        """Decode one HISTORY payload. Raises ``KeyError`` for a schema not yet observed."""
         schemas, t0, off = self.schemas, self.start_time, self.runtime_offset
         for item in batch:
             keys = schemas[item[0]]

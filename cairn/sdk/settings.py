@@ -92,6 +92,7 @@ class Settings:
         self.update(kwargs)
 
     def update(self, d: dict | None = None, **kwargs: Any) -> None:
+        """Set values (marked explicit). Raises ``TypeError`` on a frozen copy."""
         if self._frozen:
             raise TypeError("Please use update() to update attribute `settings` values")
         for k, v in {**(d or {}), **kwargs}.items():
@@ -115,12 +116,15 @@ class Settings:
         return self._values[k]
 
     def explicit(self) -> dict:
+        """Only the values set on this object, not the defaults (what ``settings=`` passes on)."""
         return {k: self._values[k] for k in self._explicit}
 
     def to_dict(self) -> dict:
+        """Every value, defaults included."""
         return dict(self._values)
 
     def frozen_copy(self) -> Settings:
+        """A copy whose attribute writes and ``update`` raise ``TypeError``."""
         s = Settings(**self._values)
         object.__setattr__(s, "_frozen", True)
         return s
