@@ -2,14 +2,19 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, type Project } from "../lib/api";
 import { fmtDate } from "../lib/format";
-import { onRunsChanged } from "../lib/live";
+import { useLiveTick } from "../lib/live";
 import { navigate } from "../lib/route";
 
 export function ProjectList() {
   const [projects, setProjects] = useState<Project[] | null>(null);
   const [err, setErr] = useState("");
-  const load = () => api.projects().then(setProjects).catch((e) => setErr(String(e.message || e)));
-  useEffect(() => { load(); return onRunsChanged(() => load()); }, []);
+  // Re-read on live changes, coalesced like the other views (not once per ingest tick).
+  const tick = useLiveTick();
+  useEffect(() => {
+    let live = true;
+    api.projects().then((p) => live && setProjects(p)).catch((e) => live && setErr(String(e.message || e)));
+    return () => { live = false; };
+  }, [tick]);
   if (err) return <div class="error pad">{err}</div>;
   if (!projects) return <div class="loading pad">loading…</div>;
   if (!projects.length) return <div class="pad muted">No runs yet. Log one with <code>import cairn as wandb; wandb.init(project="demo")</code>.</div>;

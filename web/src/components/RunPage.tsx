@@ -2,7 +2,7 @@
 // The active tab (and chart settings) are in the URL.
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { api, type MetricKey, type Run } from "../lib/api";
-import { onRunsChanged } from "../lib/live";
+import { useLiveTick } from "../lib/live";
 import { setParams, type Route } from "../lib/route";
 import { ChartGrid } from "../charts/ChartGrid";
 import { Controls } from "../charts/Controls";
@@ -22,7 +22,7 @@ export function RunPage({ route }: { route: Route }) {
   const [run, setRun] = useState<Run | null>(null);
   const [keys, setKeys] = useState<MetricKey[]>([]);
   const [err, setErr] = useState("");
-  const [tick, setTick] = useState(0);
+  const tick = useLiveTick((ids) => ids.includes(runId));
 
   useEffect(() => {
     let live = true;
@@ -30,14 +30,6 @@ export function RunPage({ route }: { route: Route }) {
     api.keys([runId]).then((k) => live && setKeys(k)).catch(() => undefined);
     return () => { live = false; };
   }, [runId, tick]);
-  useEffect(() => {
-    let timer: number | null = null;
-    const off = onRunsChanged((ids) => {
-      if (!ids.includes(runId) || timer !== null) return;
-      timer = window.setTimeout(() => { timer = null; setTick((t) => t + 1); }, 700);
-    });
-    return () => { off(); if (timer !== null) clearTimeout(timer); };
-  }, [runId]);
 
   const settings = useMemo(() => ({ xAxis: params.x || "_step", smoothing: parseSmoothing(params.smooth), logY: params.log === "1",
     zoom: params.zoom ? (params.zoom.split(",").map(Number) as [number, number]) : null }), [params.x, params.smooth, params.log, params.zoom]);

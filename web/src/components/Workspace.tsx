@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { api, type MetricKey, type Run } from "../lib/api";
 import { parseFilter } from "../lib/filters";
 import { flatten, fmtValue } from "../lib/format";
-import { onRunsChanged } from "../lib/live";
+import { useLiveTick } from "../lib/live";
 import { navigate, setParams, type Route } from "../lib/route";
 import { loadJSON, saveJSON } from "../lib/store";
 import { ChartGrid } from "../charts/ChartGrid";
@@ -45,7 +45,7 @@ export function Workspace({ route }: { route: Route }) {
 
   const [hidden, setHidden] = useState<Set<string>>(() => new Set(loadJSON<string[]>(`cairn.hidden.${project}`, [])));
   const [colors, setColors] = useState<Record<string, string>>(() => loadJSON(`cairn.colors.${project}`, {}));
-  const [tick, setTick] = useState(0);
+  const tick = useLiveTick();
   const [keys, setKeys] = useState<MetricKey[]>([]);
   const [filterDraft, setFilterDraft] = useState(filterText);
   useEffect(() => setFilterDraft(filterText), [filterText]);
@@ -89,15 +89,8 @@ export function Workspace({ route }: { route: Route }) {
     return () => { live = false; };
   }, [chartRuns.join(","), tick]);
 
-  // Live updates: refresh the table and redraw charts at most once a second.
-  useEffect(() => {
-    let timer: number | null = null;
-    const off = onRunsChanged(() => {
-      if (timer !== null) return;
-      timer = window.setTimeout(() => { timer = null; pager.reload(); setTick((t) => t + 1); }, 700);
-    });
-    return () => { off(); if (timer !== null) clearTimeout(timer); };
-  }, [pager.reload]);
+  // Live updates: the table re-reads its loaded pages; keys and charts follow `tick` too.
+  useEffect(() => { if (tick) pager.reload(); }, [tick]);
 
   const metrics = chartKeys(keys);
   const configKeys = useMemo(() => {

@@ -1,5 +1,7 @@
 // One EventSource for the page: components subscribe to "runs changed" notifications, which
 // the server sends after ingesting new run-file bytes.
+import { useEffect, useRef, useState } from "preact/hooks";
+
 type Listener = (runIds: string[]) => void;
 
 const listeners = new Set<Listener>();
@@ -20,4 +22,26 @@ export function onRunsChanged(fn: Listener): () => void {
   ensure();
   listeners.add(fn);
   return () => { listeners.delete(fn); };
+}
+
+/** Coalescing window of live refreshes: a run logging every few ms redraws at most this often. */
+export const LIVE_REFRESH_MS = 700;
+
+/**
+ * A counter that goes up (at most once per LIVE_REFRESH_MS) after runs changed; views re-read
+ * their data when it moves. `match` picks the changes that matter (default: any run).
+ */
+export function useLiveTick(match?: (runIds: string[]) => boolean): number {
+  const [tick, setTick] = useState(0);
+  const matchRef = useRef(match);
+  matchRef.current = match;
+  useEffect(() => {
+    let timer: number | null = null;
+    const off = onRunsChanged((ids) => {
+      if (timer !== null || (matchRef.current && !matchRef.current(ids))) return;
+      timer = window.setTimeout(() => { timer = null; setTick((t) => t + 1); }, LIVE_REFRESH_MS);
+    });
+    return () => { off(); if (timer !== null) clearTimeout(timer); };
+  }, []);
+  return tick;
 }
