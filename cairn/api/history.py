@@ -67,15 +67,9 @@ def sample(rows: list, samples: int) -> list:
 
     Deterministic: the same rows give the same sample. Cost O(samples).
     """
-    n = len(rows)
-    if samples <= 0:
-        return []
-    if n <= samples:
-        return rows
-    if samples == 1:
-        return [rows[-1]]
-    idx = sorted({round(i * (n - 1) / (samples - 1)) for i in range(samples)})
-    return [rows[i] for i in idx]
+    from cairn.store.sample import positions  # the rule the index samples by, kept in one place
+
+    return [rows[i] for i in positions(len(rows), samples)]
 
 
 def columns_of(rows: Iterable[dict]) -> list[str]:

@@ -62,15 +62,22 @@ def rows(
                     max_step is not None and step >= max_step
                 ):
                     continue
-                t = item[2]
-                row = {"_step": step, "_runtime": t - r.t0 + r.rt_off, "_timestamp": t}
-                row.update(zip(schemas[item[0]], item[3:], strict=False))
+                row = decode_row(item, r.t0, r.rt_off, schemas)
                 if keys is None:
                     yield row
                 else:
                     out = _project(row, keys)
                     if out is not None:
                         yield out
+
+
+def decode_row(item: list, t0: float, rt_off: float, schemas: dict) -> dict:
+    """One stored history item ``[schema, step, time, *values]`` as a wandb row; ``t0`` and
+    ``rt_off`` are its payload's session clock (``_runtime = time - t0 + rt_off``)."""
+    t = item[2]
+    row = {"_step": item[1], "_runtime": t - t0 + rt_off, "_timestamp": t}
+    row.update(zip(schemas[item[0]], item[3:], strict=False))
+    return row
 
 
 _MISSING = object()

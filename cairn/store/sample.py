@@ -21,7 +21,6 @@ skipped over in C (a few ns per value). ``cost`` receives ``payloads`` (payloads
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import msgpack
 import numpy as np
@@ -193,7 +192,7 @@ def _decode(
                 where = {it[1]: j for j, it in enumerate(items)}
                 for s in wanted:
                     if s in where:
-                        yield _row(items[where[s]], m, schemas)
+                        yield history.decode_row(items[where[s]], m.t0, m.rt_off, schemas)
                 continue
             wanted = [s - m.step_min for s in wanted]
         u = msgpack.Unpacker(raw=False, strict_map_key=False, max_buffer_size=len(raw) + 1)
@@ -207,12 +206,5 @@ def _decode(
             item = u.unpack()
             j += 1
             cost["rows_decoded"] += 1
-            yield _row(item, m, schemas)
+            yield history.decode_row(item, m.t0, m.rt_off, schemas)
         cost["rows_skipped"] += j - len(wanted)
-
-
-def _row(item: list, m: Any, schemas: dict) -> dict:
-    t = item[2]
-    row = {"_step": item[1], "_runtime": t - m.t0 + m.rt_off, "_timestamp": t}
-    row.update(zip(schemas[item[0]], item[3:], strict=False))
-    return row
