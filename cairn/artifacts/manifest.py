@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -239,57 +238,36 @@ def store_file(root: str, path: str, known: blobs.BlobInfo | None = None) -> blo
         if len(first) < READ:
             info = _small(first)
             if not blobs.has_blob(root, info.sha256):
-                _write_blob(root, info.sha256, first)
+                blobs.write_bytes(root, info, first)
             return info
         return _tee_into_store(root, f, first, expect=known)
 
 
-def _write_blob(root: str, sha256: str, data: bytes) -> None:
-    d = blobs.blobs_dir(root)
-    os.makedirs(d, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
-    try:
-        with os.fdopen(fd, "wb", buffering=0) as out:
-            write_sparse(out, data)
-        blobs.commit_temp(root, tmp, sha256)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def _tee_into_store(root: str, f: Any, first: bytes, expect: blobs.BlobInfo | None = None) -> blobs.BlobInfo:
-    """Copy ``first`` + the rest of ``f`` to a temporary blob while hashing, then commit it to
-    its address (:func:`cairn.store.blobs.commit_temp`). With ``expect`` only SHA-256 is
-    computed and must match, else the copy is redone computing both hashes (the file changed
-    since it was hashed)."""
-    d = blobs.blobs_dir(root)
-    os.makedirs(d, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
-    try:
-        with os.fdopen(fd, "wb", buffering=0) as out:
-            if expect is None:
-                info = _hash_stream(f, first, out)
-            else:
-                sha, size, chunk = hashlib.sha256(), 0, first
-                while chunk:
-                    sha.update(chunk)
-                    write_sparse(out, chunk)
-                    size += len(chunk)
-                    chunk = read_chunk(f)
-                if sha.hexdigest() != expect.sha256 or size != expect.size:
-                    out.close()
-                    os.unlink(tmp)
-                    f.seek(0)
-                    return _tee_into_store(root, f, read_chunk(f))
-                info = expect
-            out.truncate()
-        blobs.commit_temp(root, tmp, info.sha256)
+    """Copy ``first`` + the rest of ``f`` to a new blob while hashing (:func:`blobs.write_blob`).
+    With ``expect`` only SHA-256 is computed and must match, else the copy starts over
+    computing both hashes (the file changed since it was hashed)."""
+
+    def fill(out: Any) -> blobs.BlobInfo:
+        if expect is None:
+            info = _hash_stream(f, first, out)
+        else:
+            sha, size, chunk = hashlib.sha256(), 0, first
+            while chunk:
+                sha.update(chunk)
+                write_sparse(out, chunk)
+                size += len(chunk)
+                chunk = read_chunk(f)
+            info = expect
+            if sha.hexdigest() != expect.sha256 or size != expect.size:
+                out.seek(0)
+                out.truncate()
+                f.seek(0)
+                info = _hash_stream(f, read_chunk(f), out)
+        out.truncate()  # a trailing all-zero chunk was seeked over, not written
         return info
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+
+    return blobs.write_blob(root, fill, buffering=0)
 
 
 def walk_files(path: str) -> list[tuple[str, str]]:

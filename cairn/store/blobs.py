@@ -9,10 +9,12 @@ exist. The same bytes are stored once, whichever run or artifact wrote them.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -43,30 +45,42 @@ def has_blob(root: str | os.PathLike, sha256: str) -> bool:
     return os.path.exists(blob_path(root, sha256))
 
 
+def write_blob(root: str | os.PathLike, fill: Callable[[BinaryIO], BlobInfo], buffering: int = -1) -> BlobInfo:
+    """The one way bytes become a blob: ``fill(out)`` writes them to a new temporary file in
+    the blob folder and returns their :class:`BlobInfo`; the file is then closed and given its
+    address (:func:`commit_temp`). Whatever raises, no temporary file is left behind.
+    ``buffering`` is passed to ``open`` (0: ``out`` is unbuffered)."""
+    d = blobs_dir(root)
+    os.makedirs(d, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
+    try:
+        with os.fdopen(fd, "wb", buffering=buffering) as out:
+            info = fill(out)
+        commit_temp(root, tmp, info.sha256)
+        return info
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
 def put_stream(root: str | os.PathLike, src: BinaryIO) -> BlobInfo:
     """Store everything readable from ``src``; return its :class:`BlobInfo`.
 
     Cost: one pass over the bytes (hashing while copying). If the blob already exists the
     temporary copy is discarded, so re-storing unchanged content writes nothing lasting.
     """
-    d = blobs_dir(root)
-    os.makedirs(d, exist_ok=True)
-    sha, md5, size = hashlib.sha256(), hashlib.md5(), 0
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            while chunk := src.read(CHUNK):
-                sha.update(chunk)
-                md5.update(chunk)
-                size += len(chunk)
-                out.write(chunk)
-        info = BlobInfo(sha.hexdigest(), base64.b64encode(md5.digest()).decode(), size)
-        commit_temp(root, tmp, info.sha256)
-        return info
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+
+    def fill(out: BinaryIO) -> BlobInfo:
+        sha, md5, size = hashlib.sha256(), hashlib.md5(), 0
+        while chunk := src.read(CHUNK):
+            sha.update(chunk)
+            md5.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+        return BlobInfo(sha.hexdigest(), base64.b64encode(md5.digest()).decode(), size)
+
+    return write_blob(root, fill)
 
 
 def commit_temp(root: str | os.PathLike, tmp: str, sha256: str) -> bool:
@@ -96,23 +110,21 @@ def put_file(root: str | os.PathLike, path: str | os.PathLike) -> BlobInfo:
 
 def put_bytes(root: str | os.PathLike, data: bytes) -> BlobInfo:
     """Store ``data``; skips the write entirely when the blob already exists."""
-    sha = hashlib.sha256(data).hexdigest()
-    md5 = base64.b64encode(hashlib.md5(data).digest()).decode()
-    info = BlobInfo(sha, md5, len(data))
-    dest = blob_path(root, sha)
-    if not os.path.exists(dest):
-        d = blobs_dir(root)
-        os.makedirs(d, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            commit_temp(root, tmp, sha)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+    info = BlobInfo(hashlib.sha256(data).hexdigest(), base64.b64encode(hashlib.md5(data).digest()).decode(),
+                    len(data))
+    if not os.path.exists(blob_path(root, info.sha256)):
+        write_bytes(root, info, data)
     return info
+
+
+def write_bytes(root: str | os.PathLike, info: BlobInfo, data: bytes | memoryview) -> None:
+    """Write ``data``, whose digests the caller already has in ``info``, as a blob."""
+
+    def fill(out: BinaryIO) -> BlobInfo:
+        out.write(data)
+        return info
+
+    write_blob(root, fill)
 
 
 def copy_out(root: str | os.PathLike, sha256: str, dest: str | os.PathLike) -> None:

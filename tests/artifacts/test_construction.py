@@ -192,3 +192,20 @@ def test_store_file_blob_name_always_matches_bytes(isolated):
     assert got == hash_file(path)
     assert hashlib.sha256(open(blobs.blob_path(isolated, got.sha256), "rb").read()).hexdigest() == got.sha256
     assert not blobs.has_blob(isolated, stale.sha256)
+
+
+def test_failed_blob_write_leaves_no_temporary_file(isolated):
+    import io
+
+    from cairn.store import blobs
+
+    class Broken(io.RawIOBase):
+        def readable(self):
+            return True
+
+        def read(self, n=-1):
+            raise OSError("disk went away")
+
+    with pytest.raises(OSError, match="disk went away"):
+        blobs.put_stream(isolated, Broken())
+    assert os.listdir(blobs.blobs_dir(isolated)) == []
