@@ -30,13 +30,17 @@ def serve(root: str | None, host: str, port: int, index_url: str | None,
     import uvicorn
 
     from cairn.server.app import create_app
+    from cairn.server.security import LOOPBACK_HOSTS
 
     root = _resolve_root(root)
     os.makedirs(root, exist_ok=True)
-    app = create_app(root, index_url=index_url)
+    loopback = host in LOOPBACK_HOSTS
+    # On loopback only loopback names are answered (DNS rebinding); a server exposed on
+    # purpose answers whatever name it is reached by.
+    app = create_app(root, index_url=index_url, allowed_hosts=LOOPBACK_HOSTS if loopback else None)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     click.echo(f"Cairn server: {url}  (root {root})", err=True)
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if not loopback:
         click.echo("warning: the server is reachable from other machines and has no login",
                    err=True)
     if open_browser:

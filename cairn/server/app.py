@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -20,7 +20,7 @@ from cairn.server import openapi, routes_files, routes_runs
 from cairn.server.jsonutil import JSON, error
 from cairn.server.live import Hub, Watcher, event_stream
 from cairn.server.params import BadRequest
-from cairn.server.security import SecurityHeaders
+from cairn.server.security import LOOPBACK_HOSTS, AllowedHosts, SecurityHeaders
 from cairn.server.static import spa
 
 # Level 9 (Starlette's default) costs ~100 ms per MB of chart JSON on the server for a few %
@@ -66,11 +66,13 @@ async def _server_error(request: Request, exc: Exception) -> JSON:
 
 
 def create_app(root: str | None = None, index_url: str | None = None, index: Any = None,
-               ingest_interval: float = 0.5, live: bool = True) -> Starlette:
+               ingest_interval: float = 0.5, live: bool = True,
+               allowed_hosts: Iterable[str] | None = LOOPBACK_HOSTS) -> Starlette:
     """Build the app over ``root`` (or an already open ``index``).
 
     ``live``: poll run files every ``ingest_interval`` seconds and push SSE events; tests of
-    pure request handling may turn it off.
+    pure request handling may turn it off. ``allowed_hosts``: the ``Host`` names answered
+    (loopback names by default; ``None``: any), see :class:`AllowedHosts`.
     """
     if index is None:
         from cairn.sdk.init import resolve_root
@@ -102,7 +104,8 @@ def create_app(root: str | None = None, index_url: str | None = None, index: Any
     ]
     app = Starlette(
         routes=[Mount("/api/v1", routes=api), Route("/", spa), Route("/{path:path}", spa)],
-        middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=2048, compresslevel=GZIP_LEVEL)],
+        middleware=[Middleware(SecurityHeaders), Middleware(AllowedHosts, hosts=allowed_hosts),
+                    Middleware(GZipMiddleware, minimum_size=2048, compresslevel=GZIP_LEVEL)],
         exception_handlers={BadRequest: _bad_request, ValueError: _bad_request, CommError: _not_found,
                             KeyError: _not_found, FileNotFoundError: _not_found,
                             Exception: _server_error},

@@ -13,7 +13,12 @@ while API answers carry ``Cross-Origin-Resource-Policy: same-origin``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from cairn.server.jsonutil import error
 
 UI_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -26,6 +31,7 @@ FRAME_CSP = (
     "img-src 'self' data: blob:; font-src 'self' data:; base-uri 'none'; frame-ancestors 'self'"
 )
 FRAME_PATH = "/chart-frame.html"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class SecurityHeaders:
@@ -58,3 +64,36 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def host_name(host_header: str) -> str:
+    """The name in a ``Host`` header, without port or IPv6 brackets, lower-cased."""
+    h = host_header.strip().lower()
+    if h.startswith("["):
+        return h[1:h.find("]")] if "]" in h else h[1:]
+    return h.rsplit(":", 1)[0] if h.count(":") == 1 else h
+
+
+class AllowedHosts:
+    """ASGI middleware answering 400 to a ``Host`` header not in ``hosts``.
+
+    A server on 127.0.0.1 without login is still reachable by any web page through DNS
+    rebinding (a foreign name resolving to 127.0.0.1 makes the page "same-origin" with the
+    API); checking the name the browser asked for closes that door. ``hosts=None`` lets any
+    name through (a server deliberately bound to another interface).
+    """
+
+    def __init__(self, app: ASGIApp, hosts: Iterable[str] | None = LOOPBACK_HOSTS) -> None:
+        self.app = app
+        self.hosts = None if hosts is None else {h.lower() for h in hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.hosts is not None and scope["type"] in ("http", "websocket"):
+            name = host_name(Headers(scope=scope).get("host", ""))
+            if name not in self.hosts:
+                allowed = ", ".join(sorted(self.hosts))
+                resp = error(400, f"host {name!r} is not served here (allowed: {allowed}); "
+                                  "start the server with --host to serve other names")
+                await resp(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

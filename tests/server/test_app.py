@@ -52,6 +52,23 @@ def test_an_unexpected_error_is_a_json_500_naming_it(tmp_path):
         srv.stop()
 
 
+def test_only_loopback_host_names_are_answered_by_default(client):
+    # A page on a rebinding domain (evil.example -> 127.0.0.1) sends its own name as Host.
+    r = client.get("/api/v1/projects", headers={"Host": "evil.example:8765"})
+    assert r.status_code == 400 and "evil.example" in r.json()["error"]
+    for host in (f"localhost:{client.port}", f"127.0.0.1:{client.port}", f"[::1]:{client.port}"):
+        assert client.get("/api/v1/projects", headers={"Host": host}).status_code == 200
+
+
+def test_a_server_exposed_on_purpose_answers_any_host_name(seeded):
+    srv = ThreadServer(create_app(seeded.root, live=False, allowed_hosts=None))
+    client = srv.start()
+    try:
+        assert client.get("/api/v1/projects", headers={"Host": "box.lan:8765"}).status_code == 200
+    finally:
+        srv.stop()
+
+
 def test_openapi_lists_every_route_the_app_serves(client):
     doc = client.get("/api/v1/openapi.json").json()
     assert doc["openapi"].startswith("3.")
