@@ -29,6 +29,10 @@ ACTIVE = {"text/html", "image/svg+xml", "application/xhtml+xml", "text/xml", "ap
 MEDIA_TYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".flac": "audio/flac",
                ".gif": "image/gif", ".mp4": "video/mp4", ".webm": "video/webm", ".png": "image/png",
                ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+# A logged script sent as JavaScript would satisfy the UI's ``script-src 'self'``: any markup
+# injection would then run it. Sent as text (with nosniff) it can be read, never executed.
+SCRIPT_TYPES = {"text/javascript", "application/javascript", "application/x-javascript",
+                "text/ecmascript", "application/ecmascript"}
 MAX_TABLE_BYTES = 256 << 20
 
 
@@ -67,9 +71,11 @@ async def file_bytes(request: Request) -> Response:
 
 
 def content_type(rel: str) -> str:
-    """The Content-Type of run file ``rel``: known media types first, then a guess."""
+    """The Content-Type of run file ``rel``: known media types first, then a guess; scripts
+    are sent as ``text/plain``."""
     ext = os.path.splitext(rel)[1].lower()
-    return MEDIA_TYPES.get(ext) or mimetypes.guess_type(rel)[0] or "application/octet-stream"
+    ctype = MEDIA_TYPES.get(ext) or mimetypes.guess_type(rel)[0] or "application/octet-stream"
+    return "text/plain" if ctype in SCRIPT_TYPES else ctype
 
 
 def _sort_key(v: Any) -> tuple:

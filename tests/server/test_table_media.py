@@ -28,3 +28,5 @@ def test_media_content_types_do_not_depend_on_the_platform():
     assert content_type("media/videos/x.GIF") == "image/gif"
     assert content_type("media/videos/x.mp4") == "video/mp4"
     assert content_type("notes.unknownext") == "application/octet-stream"
+    for script in ("code/train.js", "code/x.mjs"):  # never executable from the UI's origin
+        assert content_type(script) == "text/plain"
