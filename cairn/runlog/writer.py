@@ -26,11 +26,14 @@ import warnings
 from collections import deque
 from typing import Any
 
+import msgpack
+
 from cairn.runlog import format as fmt
 
 _ROWS_PER_RECORD = 2048
 _BATCH_BYTES = 1 << 20
 _WAKE_MASK = 4095  # wake the writer early each time the queue reaches a multiple of 4096
+_HISTORY = fmt.HISTORY  # a module global: put_row is on the training thread's hot path
 
 
 class RunWriter:
@@ -56,6 +59,9 @@ class RunWriter:
         self.error: BaseException | None = None
         self.bytes_written = 0
         self._schemas: dict[tuple, int] = {}
+        # the same bytes as fmt.pack, without building a packer per record (writer thread only;
+        # a Packer empties its buffer when packing raises, so the _sanitize retry starts clean)
+        self._packer = msgpack.Packer(use_bin_type=True)
         try:
             if os.fstat(self._fd).st_size == 0:
                 self._write(fmt.HEADER)
@@ -74,7 +80,7 @@ class RunWriter:
     def put_row(self, step: int, t: float, row: dict) -> None:
         """Queue one committed history row. ``row`` must not be mutated afterwards."""
         q = self._q
-        q.append((fmt.HISTORY, step, t, row))
+        q.append((_HISTORY, step, t, row))
         n = len(q)
         if not n & _WAKE_MASK:  # every 4096 items: a fast producer need not wait for the timer
             if n > self._max_pending:
@@ -153,7 +159,11 @@ class RunWriter:
         self._busy = True
         popleft = q.popleft
         schemas = self._schemas
-        history = fmt.HISTORY
+        history = _HISTORY
+        # Rows mostly repeat the previous key list: comparing with it is cheaper than hashing
+        # the tuple for the schema lookup (a tuple does not cache its hash).
+        last_keys: tuple | None = None
+        sid = 0
         try:
             while q:
                 out = bytearray()
@@ -163,14 +173,16 @@ class RunWriter:
                     if item[0] == history:
                         row = item[3]
                         keys = tuple(row)
-                        sid = schemas.get(keys)
-                        if sid is None:
-                            if rows:
-                                out += self._encode_rows(rows)
-                                rows = []
-                            sid = len(schemas)
-                            schemas[keys] = sid
-                            out += fmt.frame(fmt.KEYS, fmt.pack({"schema": sid, "keys": list(keys)}))
+                        if keys != last_keys:
+                            sid = schemas.get(keys)
+                            if sid is None:
+                                if rows:
+                                    out += self._encode_rows(rows)
+                                    rows = []
+                                sid = len(schemas)
+                                schemas[keys] = sid
+                                out += fmt.frame(fmt.KEYS, self._pack({"schema": sid, "keys": list(keys)}))
+                            last_keys = keys
                         rows.append([sid, item[1], item[2], *row.values()])  # msgpack packs lists faster than tuples
                         if len(rows) >= _ROWS_PER_RECORD:
                             out += self._encode_rows(rows)
@@ -198,12 +210,11 @@ class RunWriter:
     def _encode_rows(self, rows: list) -> bytes:
         return fmt.frame(fmt.HISTORY, self._pack(rows))
 
-    @staticmethod
-    def _pack(obj: Any) -> bytes:
+    def _pack(self, obj: Any) -> bytes:
         try:
-            return fmt.pack(obj)
+            return self._packer.pack(obj)
         except (OverflowError, TypeError, ValueError):
-            return fmt.pack(_sanitize(obj))
+            return self._packer.pack(_sanitize(obj))
 
     def _write(self, data: bytes | bytearray) -> None:
         if self.error is not None:
