@@ -34,17 +34,6 @@ class Pending:
         self.values_flushed = 0  # numeric values already written by earlier flushes
         self.rows_bytes = 0  # payload bytes in ``rows``
 
-    def empty(self) -> bool:
-        return not (
-            self.columns.points
-            or self.columns.stats
-            or self.rows
-            or self.files
-            or self.alerts
-            or self.console
-            or self.stats
-        )
-
 
 def apply(st: RunState, p: Pending, offset: int, rtype: int, raw: bytes, d: Any) -> None:
     """Apply record ``d`` (decoded from ``raw``) found at byte ``offset`` of the run file.

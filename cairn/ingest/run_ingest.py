@@ -52,15 +52,6 @@ class IngestReport:
     seconds: float = 0.0
     problems: list[dict] = field(default_factory=list)  # {"run_id","path","offset","error"}
 
-    def merge(self, other: IngestReport) -> None:
-        self.runs_seen += other.runs_seen
-        self.runs_updated += other.runs_updated
-        self.records += other.records
-        self.rows += other.rows
-        self.values += other.values
-        self.bytes += other.bytes
-        self.problems.extend(other.problems)
-
 
 def run_path(root: str, run_id: str) -> str:
     return os.path.join(root, "runs", run_id, "run.cairn")
