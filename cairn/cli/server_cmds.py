@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.request
 import webbrowser
+from typing import Any
 
 import click
 
@@ -47,22 +48,20 @@ def serve(root: str | None, host: str, port: int, index_url: str | None,
         threading.Thread(target=_open_when_up, args=(url,), daemon=True).start()
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False,
                             timeout_graceful_shutdown=5)
-    _Server(config, app.state.hub).run()
+    _server(config, app.state.hub).run()
 
 
-class _Server:
+def _server(config: Any, hub: Any) -> Any:
     """uvicorn's server, ending the live event streams first when asked to stop: an open
     browser tab would otherwise hold Ctrl-C until the graceful-shutdown timeout."""
+    import uvicorn
 
-    def __new__(cls, config, hub):
-        import uvicorn
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame):  # noqa: ANN001 - signal handler signature
+            hub.close()
+            super().handle_exit(sig, frame)
 
-        class Server(uvicorn.Server):
-            def handle_exit(self, sig, frame):  # noqa: ANN001 - signal handler signature
-                hub.close()
-                super().handle_exit(sig, frame)
-
-        return Server(config)
+    return Server(config)
 
 
 def _open_when_up(url: str, timeout: float = 30.0) -> None:

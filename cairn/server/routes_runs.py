@@ -31,10 +31,12 @@ BUCKET_FIELDS = {"x", "min", "max", "last", "count"}
 
 
 def index_of(request: Request) -> Any:
+    """The app's :class:`~cairn.store.index.Index`."""
     return request.app.state.index
 
 
 def run_id_of(request: Request) -> str:
+    """The ``run_id`` path parameter, validated (400 if it could name anything but one run)."""
     rid = request.path_params["run_id"]
     if not valid_run_id(rid):
         raise BadRequest(f"invalid run id {rid!r}")
@@ -42,10 +44,12 @@ def run_id_of(request: Request) -> str:
 
 
 async def projects(request: Request) -> JSON:
+    """Every project of the root with its run count."""
     return JSON({"projects": await run_in_threadpool(index_of(request).projects)})
 
 
 async def runs(request: Request) -> JSON:
+    """One page of the runs matching project, filters and search, in ``order``, and the total."""
     q = request.query_params
     page, total = await run_in_threadpool(
         index_of(request).runs,
@@ -60,11 +64,13 @@ async def runs(request: Request) -> JSON:
 
 
 async def run(request: Request) -> JSON:
+    """One run."""
     rid = run_id_of(request)
     return JSON(await run_in_threadpool(index_of(request).run, rid))
 
 
 async def patch_run(request: Request) -> JSON:
+    """Edit name, notes or tags (through ``Index.update_run``); answer the updated run."""
     rid = run_id_of(request)
     body = await body_or_query(request)
     fields = {k: body[k] for k in EDITABLE if k in body}
@@ -85,6 +91,7 @@ async def patch_run(request: Request) -> JSON:
 
 
 async def metric_keys(request: Request) -> JSON:
+    """The metric keys of one run (path) or of many (``run_ids``)."""
     q = await body_or_query(request)
     ids = list_param(q, "run_ids")
     if "run_id" in request.path_params:
@@ -126,7 +133,8 @@ async def history(request: Request) -> JSON:
     rid = run_id_of(request)
     q = request.query_params
     keys = list_param(q, "keys") or None
-    limit = int_param(q, "limit", 1000, 1, MAX_HISTORY_PAGE) or 1000
+    limit = int_param(q, "limit", 1000, 1, MAX_HISTORY_PAGE)
+    assert limit is not None  # it has a default
     min_step, max_step = int_param(q, "min_step", None, -(2**62)), int_param(q, "max_step", None, -(2**62))
 
     def page() -> tuple[list, int | None]:
@@ -145,6 +153,7 @@ async def history(request: Request) -> JSON:
 
 
 def _simple(method: str, key: str) -> Any:
+    """A handler answering ``{key: index.<method>(run_id)}``."""
     async def handler(request: Request) -> JSON:
         rid = run_id_of(request)
         idx = index_of(request)
@@ -155,6 +164,7 @@ def _simple(method: str, key: str) -> Any:
 
 
 async def console(request: Request) -> JSON:
+    """A page of the run's console lines."""
     rid = run_id_of(request)
     q = request.query_params
     off = int_param(q, "offset", 0) or 0
@@ -164,6 +174,7 @@ async def console(request: Request) -> JSON:
 
 
 async def not_found(request: Request) -> JSON:
+    """The JSON 404 of any path under ``/api/v1`` that no route serves."""
     return error(404, f"no API route {request.url.path}")
 
 
