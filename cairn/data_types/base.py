@@ -19,10 +19,12 @@ The descriptor returned has ``path`` relative to ``run.dir`` with forward slashe
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
 import shutil
+from collections.abc import Callable
 from typing import Any
 
 from cairn.runlog import format as fmt
@@ -65,10 +67,9 @@ def store_bytes(run: Any, subdir: str, key: str, data: bytes, ext: str, summary:
     (``Artifact.add(obj, name)``): the file then goes into the artifact at
     ``media/<subdir>/<sha256[:20]><ext>``, as wandb lays out media inside artifacts.
 
-    While ``run._media_pending`` is a list (``Run.log`` sets it while converting a row), the
-    copy under ``run.dir`` and the FILES record wait there until the whole row converted
-    (:func:`record_files`), so a rejected ``log`` call records no media; the blob is written
-    at once (content-addressed, harmless if unused). For a run it never raises ``OSError``: a
+    Inside ``Run.log`` the copy under ``run.dir`` and the FILES record wait until the whole
+    row converted (:func:`after_row`), so a rejected ``log`` call records no media; the blob is
+    written at once (content-addressed, harmless if unused). For a run it never raises ``OSError``: a
     full or read-only disk gives one warning per run and a descriptor whose file is missing.
     """
     if is_artifact(run):
@@ -84,11 +85,7 @@ def store_bytes(run: Any, subdir: str, key: str, data: bytes, ext: str, summary:
         _warn_io(run, rel, e)
         return {"path": rel, "sha256": sha, "size": len(data)}
     rel = media_name(subdir, key, label, info.sha256, ext)
-    pending = run.__dict__.get("_media_pending")
-    if pending is not None:
-        pending.append((rel, info, label))
-    else:
-        _record(run, rel, info, label)
+    after_row(run, functools.partial(_record, run, rel, info, label))
     return {"path": rel, "sha256": info.sha256, "size": info.size}
 
 
@@ -102,14 +99,26 @@ def file_json(run: Any, type_: str, subdir: str, key: str, data: bytes, ext: str
     return out
 
 
-def record_files(run: Any, pending: list) -> None:
-    """Place and record the media files ``store_bytes`` deferred into ``pending``.
+def after_row(run: Any, action: Callable[[], Any]) -> None:
+    """Run ``action``, a side effect of logging a value (a FILES record, a config entry, the
+    ``run_table`` artifact), now — or, inside ``Run.log``, once every value of the call has
+    converted, so a call rejected for a bad value leaves none of them behind.
 
-    Called by ``Run.log`` once the whole row converted; ``pending`` holds
-    ``(rel, BlobInfo, step label)`` tuples. Cost: one stat (and a link) per new file name.
+    ``Run.log`` opens that window by setting ``run._media_pending`` to a list and then runs
+    the collected actions in order with :func:`run_pending`; anywhere else (a summary write,
+    an artifact) ``action`` runs at once.
     """
-    for rel, info, label in pending:
-        _record(run, rel, info, label)
+    pending = run.__dict__.get("_media_pending")
+    if pending is None:
+        action()
+    else:
+        pending.append(action)
+
+
+def run_pending(pending: list[Callable[[], Any]]) -> None:
+    """Run the actions :func:`after_row` collected, in the order they were collected."""
+    for action in pending:
+        action()
 
 
 def _record(run: Any, rel: str, info: blobs.BlobInfo, label: str) -> None:
@@ -229,9 +238,14 @@ def finite_number(v: Any) -> bool:
 
 
 def merge_wandb_config(run: Any, section: str, entries: dict) -> None:
-    """Merge ``entries`` into ``config._wandb[section]``, writing only when something changed."""
+    """Merge ``entries`` into ``config._wandb[section]``, writing only when something changed
+    (inside ``Run.log``: once the whole call converted, see :func:`after_row`)."""
     if is_artifact(run):
         return  # artifacts have no config: labels live in the mask/box files themselves
+    after_row(run, functools.partial(_merge_wandb_config, run, section, entries))
+
+
+def _merge_wandb_config(run: Any, section: str, entries: dict) -> None:
     cfg = run.config
     current = cfg._items.get("_wandb")
     current = dict(current) if isinstance(current, dict) else {}

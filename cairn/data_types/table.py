@@ -262,9 +262,11 @@ class Table(base.Media):
             out["increment"] = {"start": self._logged_rows, "end": self._logged_rows + len(rows)}
             self._logged_rows += len(rows)
         elif self.LOG_RUN_TABLE_ARTIFACT:
+            import functools
+
             from cairn.data_types.run_table import log_run_table
 
-            log_run_table(run, key, self)
+            base.after_row(run, functools.partial(log_run_table, run, key, self))
         return out
 
 

@@ -120,7 +120,8 @@ class Run(RunExtras):
             flat = True
         else:
             row = {}
-            # media files stored while converting are recorded only if the whole row converts
+            # side effects of converting (media FILES records, config entries, run_table
+            # artifacts) happen only if the whole row converts: cairn.data_types.base.after_row
             self._media_pending = pending = []
             try:
                 for k, v in data.items():
@@ -130,9 +131,9 @@ class Run(RunExtras):
             finally:
                 del self._media_pending
             if pending:
-                from cairn.data_types.base import record_files
+                from cairn.data_types.base import run_pending
 
-                record_files(self, pending)
+                run_pending(pending)
             flat = False
         if "_step" in row:
             del row["_step"]

@@ -9,6 +9,7 @@ import re
 import numpy as np
 
 import cairn as wandb
+from cairn.runlog import format as fmt
 from cairn.store import blobs
 
 IMG = np.arange(48, dtype=np.uint8).reshape(4, 4, 3)
@@ -171,3 +172,18 @@ def test_rejected_log_call_records_no_media(logged):
     d = rows[0]["img"]
     logged.check_descriptor(d)
     assert [f["path"] for f in logged.files_records()] == [d["path"]]
+
+
+def test_rejected_log_call_leaves_no_config_entry_or_run_table_artifact(logged):
+    import pytest
+
+    mask = {"pred": {"mask_data": np.zeros((4, 4), dtype=np.uint8), "class_labels": {0: "bg"}}}
+    chart = wandb.plot.line(wandb.Table(columns=["x", "y"], data=[[0, 1]]), "x", "y")
+    bad = {"img": wandb.Image(IMG, masks=mask), "t": wandb.Table(columns=["a"], data=[[1]]), "c": chart,
+           "bad": object()}
+    with pytest.raises(TypeError):
+        logged.run.log(bad)
+    logged.run.log({"x": 1})
+    logged.run.finish(quiet=True)
+    assert "_wandb" not in logged.config() and logged.files_records() == []
+    assert logged.records(fmt.ARTIFACT) == []
