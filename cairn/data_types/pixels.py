@@ -20,6 +20,7 @@ def is_tensor(v: Any) -> bool:
 
 
 def tensor_to_numpy(t: Any) -> Any:
+    """A tensor's values as a NumPy array (detached, on the CPU; bfloat16 as float32)."""
     import numpy as np
 
     if hasattr(t, "detach"):
@@ -33,6 +34,7 @@ def tensor_to_numpy(t: Any) -> Any:
 
 
 def check_finite(a: Any) -> None:
+    """``ValueError`` if a float array holds NaN or an infinity."""
     import numpy as np
 
     if a.dtype.kind == "f" and not np.isfinite(a).all():
@@ -125,7 +127,4 @@ def array_pixels(a: Any) -> Any:
     """A NumPy array → (H,W[,C]) uint8 array by the rules above."""
     import numpy as np
 
-    a = np.asarray(a)
-    if a.dtype.kind in "biuf":
-        check_finite(a)
-    return to_uint8(channels_last(a))
+    return to_uint8(channels_last(np.asarray(a)))  # to_uint8 checks dtype and finiteness
