@@ -61,8 +61,6 @@ class Run(RunExtras):
         self._summary_obj = Summary(self)
         self._config = Config()
         self._config._bind(self._emit_config, self._check_active)
-        self._final_summary: dict | None = None
-        self._exit_code: int | None = None
         self._extras_init()
 
     # -- the append path ------------------------------------------------------------------
@@ -441,13 +439,11 @@ class Run(RunExtras):
         self._services.clear()
         self._extras_finish()
         code = int(exit_code) if exit_code is not None else 0
-        self._exit_code = code
         now = time.time()
         runtime = now - self._start_time + self._runtime_offset
         self._summary_latest()
         final = self._summary_state.snapshot()
         final["_wandb"] = {"runtime": int(runtime)}
-        self._final_summary = final
         self._emit(fmt.SUMMARY, {"final": final})
         self._emit(fmt.EXIT, {"exit_code": code, "runtime": runtime, "time": now})
         self._finished = True
