@@ -17,7 +17,8 @@ def _p(name: str, where: str = "query", typ: str = "string", desc: str = "",
 RUN_ID = _p("run_id", "path", desc="run id")
 OK = {"200": {"description": "OK", "content": {"application/json": {}}}}
 ERR = {"400": {"description": "bad parameter: {\"error\": message}"},
-       "404": {"description": "unknown run or file: {\"error\": message}"}}
+       "404": {"description": "unknown run or file: {\"error\": message}"},
+       "500": {"description": "a server bug, named: {\"error\": message}"}}
 BUCKET_PARAMS = [
     _p("run_ids", desc="comma-separated run ids or a JSON array", required=True),
     _p("keys", desc="comma-separated metric keys or a JSON array", required=True),
