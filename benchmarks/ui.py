@@ -114,7 +114,8 @@ def bucket_latency(url: str, rid: str, n: int = 20) -> float:
         req = urllib.request.Request(url + "/api/v1/history/buckets", data=body,
                                      headers={"Content-Type": "application/json"})
         t = time.perf_counter()
-        urllib.request.urlopen(req).read()
+        with urllib.request.urlopen(req) as r:
+            r.read()
         ts.append((time.perf_counter() - t) * 1000)
     return statistics.median(ts)
 

@@ -33,7 +33,8 @@ def test_editing_tags_and_notes_reaches_the_run(page, site):
     page.fill("textarea[name=run-notes]", "looked at it")
     page.click("text=Save")
     page.wait_for_selector("[data-testid=save-status]:has-text('saved')")
-    got = json.load(urllib.request.urlopen(f"{site.url}/api/v1/runs/{rid}"))
+    with urllib.request.urlopen(f"{site.url}/api/v1/runs/{rid}") as r:
+        got = json.load(r)
     assert got["tags"] == ["seed", "edited"] and got["notes"] == "looked at it"
 
 
@@ -121,5 +122,6 @@ def test_files_tab_lists_media_with_download_links(page, site):
     page.click("text=images/")
     row = page.wait_for_selector("tr[data-file^='media/images/examples']")
     href = row.query_selector("a[download]").get_attribute("href")
-    data = urllib.request.urlopen(site.url + href).read()
+    with urllib.request.urlopen(site.url + href) as r:
+        data = r.read()
     assert data[:4] == b"\x89PNG"
