@@ -476,14 +476,14 @@ class Run(RunExtras):
         return self
 
     def __exit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> bool:
+        """Finish with exit code 0, or 1 when the block raised (any exception, KeyboardInterrupt
+        included, as wandb: 255 is only the process-exit hook's code for it, R8.2/R8.3); the
+        traceback is printed and the exception propagates."""
         if exc_type is not None:
             import traceback
 
             traceback.print_exception(exc_type, exc_val, exc_tb)
-            code = 255 if issubclass(exc_type, KeyboardInterrupt) else 1
-        else:
-            code = 0
-        self.finish(exit_code=code)
+        self.finish(exit_code=0 if exc_type is None else 1)
         return False
 
     def __repr__(self) -> str:

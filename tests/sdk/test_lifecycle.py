@@ -67,6 +67,13 @@ def test_r8_2_context_manager_exception_exits_one_and_propagates(disk, capsys):
     assert "ZeroDivisionError" in capsys.readouterr().err
 
 
+def test_r8_2_context_manager_interrupted_exits_one_as_wandb(disk, capsys):
+    with pytest.raises(KeyboardInterrupt):
+        with init() as run:
+            raise KeyboardInterrupt
+    assert disk.exit_code(run) == 1
+
+
 CHILD = textwrap.dedent("""
     import os, sys
     import cairn
