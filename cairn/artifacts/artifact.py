@@ -331,6 +331,7 @@ class Artifact:
     # -- properties -------------------------------------------------------------------------
     @property
     def manifest(self) -> Manifest:
+        """The entries by path, and the manifest in wandb's JSON layout."""
         return Manifest(self._entries)
 
     @property
@@ -340,18 +341,22 @@ class Artifact:
 
     @property
     def size(self) -> int:
+        """Total bytes of all entries (references of unknown size count 0)."""
         return sum(e.size or 0 for e in self._entries.values())
 
     @property
     def file_count(self) -> int:
+        """Number of entries."""
         return len(self._entries)
 
     @property
     def state(self) -> str:
+        """``PENDING`` (editable), ``COMMITTED`` (logged) or ``DELETED``."""
         return self._state
 
     @property
     def type(self) -> str:
+        """The artifact type given at construction (e.g. ``dataset``, ``model``)."""
         return self._type
 
     @property
@@ -361,56 +366,68 @@ class Artifact:
 
     @property
     def source_name(self) -> str:
+        """``<name>:v<N>`` of the version this one was linked from (itself if not linked)."""
         if self._linked_from:
             return f"{self._linked_from['name']}:v{self._linked_from['version']}"
         return self.name
 
     @property
     def collection_name(self) -> str:
+        """The collection name, without ``:v<N>``."""
         return self._name
 
     @property
     def version(self) -> str:
+        """``v<N>``; ``ArtifactNotLoggedError`` before logging."""
         self._logged("version")
         return f"v{self._version}"
 
     @property
     def source_version(self) -> str:
+        """``v<N>`` of the source version of a link (else :attr:`version`)."""
         self._logged("source_version")
         return f"v{self._linked_from['version']}" if self._linked_from else self.version
 
     @property
     def id(self) -> str | None:
+        """The version's unique id; ``ArtifactNotLoggedError`` before logging."""
         self._logged("id")
         return self._id
 
     @property
     def project(self) -> str | None:
+        """The project holding the version (None before logging)."""
         return self._project
 
     @property
     def source_project(self) -> str | None:
+        """The project of the source version of a link (else :attr:`project`)."""
         return self._linked_from["project"] if self._linked_from else self._project
 
     @property
     def entity(self) -> str:
+        """The recorded entity ("" when none; one root holds one namespace)."""
         return self._entity
 
     @property
     def source_entity(self) -> str:
+        """Same as :attr:`entity` (entities are recorded, not used for lookups)."""
         return self._entity
 
     @property
     def qualified_name(self) -> str:
+        """``[entity/]project/name:v<N>``; ``ArtifactNotLoggedError`` before logging."""
         self._logged("qualified_name")
         return "/".join(p for p in (self._entity, self._project, self.name) if p)
 
     @property
     def source_qualified_name(self) -> str:
+        """Same as :attr:`qualified_name`."""
         return self.qualified_name
 
     @property
     def created_at(self) -> str:
+        """When the version was committed, ISO 8601 UTC; ``ArtifactNotLoggedError`` before."""
         self._logged("created_at")
         return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self._created_at or 0))
 
@@ -418,6 +435,7 @@ class Artifact:
 
     @property
     def description(self) -> str | None:
+        """Free text; a change to a logged version is kept by :meth:`save`."""
         return self._description
 
     @description.setter
@@ -426,6 +444,7 @@ class Artifact:
 
     @property
     def metadata(self) -> dict:
+        """User metadata (a dict; ``ValueError`` when set to anything else)."""
         return self._metadata
 
     @metadata.setter
@@ -436,6 +455,7 @@ class Artifact:
 
     @property
     def aliases(self) -> list[str]:
+        """Aliases of the version; set then :meth:`save` to move them (``/`` and ``:`` are refused)."""
         return self._aliases
 
     @aliases.setter
@@ -444,6 +464,7 @@ class Artifact:
 
     @property
     def tags(self) -> list[str]:
+        """Tags of the version."""
         return self._tags
 
     @tags.setter
@@ -452,6 +473,7 @@ class Artifact:
 
     @property
     def ttl(self) -> Any:
+        """Time to live: stored as given; the local store never expires versions."""
         return self._ttl
 
     @ttl.setter
@@ -460,13 +482,16 @@ class Artifact:
 
     @property
     def use_as(self) -> str | None:
+        """The ``use_as`` name given to ``use_artifact`` (or the constructor)."""
         return self._use_as
 
     @property
     def incremental(self) -> bool:
+        """True if logging builds on the latest version's entries."""
         return self._incremental
 
     def is_draft(self) -> bool:
+        """True while the artifact is PENDING (not logged yet)."""
         return self._state == "PENDING"
 
     def new_draft(self) -> Artifact:

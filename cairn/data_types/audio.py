@@ -60,17 +60,21 @@ class Audio(base.Media):
             pass  # a WAV that the stdlib cannot parse (e.g. float PCM): stored as is
 
     def encoded(self) -> bytes:
+        """The file bytes that are stored when the clip is logged."""
         return self._bytes
 
     @property
     def sample_rate(self) -> int | None:
+        """Samples per second (read from the WAV header for files; None if unknown)."""
         return self._sample_rate
 
     @property
     def duration(self) -> float | None:
+        """Length in seconds (None when not a WAV the standard library can read)."""
         return self._duration
 
     def to_json(self, run: Any, key: str = "", summary: bool = False) -> dict:
+        """Store the clip for ``run``; return the ``audio-file`` descriptor."""
         stored = base.store_bytes(run, "audio", key, self._bytes, self._ext, summary)
         return {"_type": "audio-file", **stored, "caption": self._caption}
 

@@ -48,6 +48,7 @@ class Graph(base.Media):
         self.root: Node | None = None
 
     def add_node(self, node: Node | None = None, **kwargs: Any) -> Node:
+        """Add ``node`` (or ``Node(**kwargs)``); a node without id gets the next number."""
         node = node or Node(**kwargs)
         if node.id is None:
             node.id = len(self.nodes)
@@ -56,11 +57,13 @@ class Graph(base.Media):
         return node
 
     def add_edge(self, from_node: Node, to_node: Node) -> Edge:
+        """Add a directed edge ``from_node`` → ``to_node``."""
         edge = Edge(from_node, to_node)
         self.edges.append(edge)
         return edge
 
     def to_json(self, run: Any = None, key: str = "graph", summary: bool = False) -> dict:
+        """The graph body; with ``run``, store it as a ``graph-file`` and return that descriptor."""
         body = {"format": self.format, "nodes": [n.to_json() for n in self.nodes],
                 "edges": [e.to_json() for e in self.edges]}
         if run is None:

@@ -101,10 +101,12 @@ class Image(base.Media):
 
     @property
     def width(self) -> int:
+        """Width in pixels."""
         return self._width
 
     @property
     def height(self) -> int:
+        """Height in pixels."""
         return self._height
 
     def encoded(self) -> bytes:

@@ -47,10 +47,12 @@ class Object3D(base.Media):
 
     @classmethod
     def from_file(cls, data_or_path: Any, file_type: str | None = None) -> Object3D:
+        """An Object3D from a path or file object (``file_type`` for nameless objects)."""
         return cls(data_or_path, file_type=file_type)
 
     @classmethod
     def from_numpy(cls, data: Any) -> Object3D:
+        """An Object3D from an ``(N,3|4|6)`` point array."""
         return cls(data)
 
     @classmethod
@@ -108,6 +110,7 @@ class Molecule(base.Media):
 
     @classmethod
     def from_rdkit(cls, data_or_path: Any, caption: str | None = None, **kwargs: Any) -> Molecule:
+        """A Molecule from an RDKit molecule or a .mol file, stored as PDB (needs rdkit)."""
         _rdkit()
         from rdkit import Chem
 
@@ -120,6 +123,7 @@ class Molecule(base.Media):
 
     @classmethod
     def from_smiles(cls, data: str, caption: str | None = None, **kwargs: Any) -> Molecule:
+        """A Molecule from a SMILES string (needs rdkit); ``ValueError`` if it does not parse."""
         _rdkit()
         from rdkit import Chem
 

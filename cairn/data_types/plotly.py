@@ -32,6 +32,7 @@ class Plotly(base.Media):
 
     @property
     def figure(self) -> dict:
+        """The figure as a plotly JSON dict."""
         return json.loads(self._json)
 
     def to_json(self, run: Any, key: str = "", summary: bool = False) -> dict:

@@ -206,23 +206,28 @@ class Table(base.Media):
         return col
 
     def get_index(self) -> list[_TableIndex]:
+        """The row indices, as ``int`` subclasses."""
         return [_TableIndex(i) for i in range(len(self.data))]
 
     def get_dataframe(self) -> Any:
+        """The table as a pandas DataFrame (``ImportError`` without pandas)."""
         import pandas as pd
 
         return pd.DataFrame(self.data, columns=self.columns)
 
     def iterrows(self) -> Any:
+        """Yield ``(index, row)`` for every row."""
         for i, row in enumerate(self.data):
             yield _TableIndex(i), row
 
     @property
     def ncols(self) -> int:
+        """Number of columns."""
         return len(self.columns)
 
     @property
     def nrows(self) -> int:
+        """Number of rows."""
         return len(self.data)
 
     def __eq__(self, other: object) -> bool:
