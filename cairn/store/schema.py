@@ -13,6 +13,10 @@ Metric history is stored twice, each shaped for one reader:
   (numpy arrays as bytes) with count/min/max/first/last, step and time ranges, and per-block
   statistics, so bucketed views read statistics instead of points.
 
+Names, keys and other text the user chooses are unbounded ``String()``: a length limit is
+enforced by PostgreSQL only, so a long display name or metric key would index on SQLite and
+fail on PostgreSQL. Run ids are bounded (128) as ``cairn.init`` bounds them.
+
 Alembic migrations in ``cairn/store/migrations`` create exactly these tables; a test compares
 the migrated database against this metadata.
 """
@@ -37,8 +41,8 @@ metadata = MetaData()
 projects = Table(
     "projects",
     metadata,
-    Column("name", String(255), primary_key=True),
-    Column("entity", String(255), nullable=False, default=""),
+    Column("name", String(), primary_key=True),
+    Column("entity", String(), nullable=False, default=""),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
 )
@@ -47,21 +51,21 @@ runs = Table(
     "runs",
     metadata,
     Column("id", String(128), primary_key=True),
-    Column("project", String(255), nullable=False),
-    Column("entity", String(255), nullable=False, default=""),
-    Column("name", String(255)),
+    Column("project", String(), nullable=False),
+    Column("entity", String(), nullable=False, default=""),
+    Column("name", String()),
     Column("state", String(16), nullable=False),
     Column("created_at", Float, nullable=False),
     Column("heartbeat_at", Float, nullable=False),
     Column("runtime", Float, nullable=False, default=0.0),
     Column("tags", LargeBinary),  # msgpack list
-    Column("group", String(255), nullable=False, default=""),
-    Column("job_type", String(255), nullable=False, default=""),
+    Column("group", String(), nullable=False, default=""),
+    Column("job_type", String(), nullable=False, default=""),
     Column("notes", Text, nullable=False, default=""),
     Column("config", LargeBinary),  # msgpack dict
     Column("summary", LargeBinary),  # msgpack dict
     Column("metrics", LargeBinary),  # msgpack list of define_metric definitions
-    Column("host", String(255), nullable=False, default=""),
+    Column("host", String(), nullable=False, default=""),
     Column("pid", Integer),
     Column("metadata", LargeBinary),  # msgpack dict (telemetry)
     Column("exit_code", Integer),
@@ -100,7 +104,7 @@ history_keys = Table(
     "history_keys",
     metadata,
     Column("run_id", String(128), primary_key=True),
-    Column("key", String(512), primary_key=True),
+    Column("key", String(), primary_key=True),
     Column("kind", String(16), nullable=False),
     Column("count", BigInteger, nullable=False),
     Column("first_step", BigInteger),
@@ -112,7 +116,7 @@ history_chunks = Table(
     "history_chunks",
     metadata,
     Column("run_id", String(128), primary_key=True),
-    Column("key", String(512), primary_key=True),
+    Column("key", String(), primary_key=True),
     Column("seq", Integer, primary_key=True),
     Column("count", Integer, nullable=False),
     Column("step_min", BigInteger, nullable=False),
@@ -125,7 +129,7 @@ history_chunks = Table(
     Column("vmax", Float),
     Column("first", Float),
     Column("last", Float),
-    Column("xkey", String(512)),  # the key's step metric, when xs holds its values
+    Column("xkey", String()),  # the key's step metric, when xs holds its values
     Column("x_min", Float),
     Column("x_max", Float),
     Column("x_mono", Integer, nullable=False, default=0),  # xs finite and non-decreasing
@@ -142,7 +146,7 @@ files = Table(
     "files",
     metadata,
     Column("run_id", String(128), primary_key=True),
-    Column("name", String(1024), primary_key=True),
+    Column("name", String(), primary_key=True),
     Column("size", BigInteger),
     Column("sha256", String(64)),
     Column("policy", String(16)),
@@ -154,7 +158,7 @@ alerts = Table(
     metadata,
     Column("run_id", String(128), primary_key=True),
     Column("seq", Integer, primary_key=True),
-    Column("title", String(255), nullable=False),
+    Column("title", String(), nullable=False),
     Column("text", Text, nullable=False),
     Column("level", String(16), nullable=False),
     Column("wait_duration", BigInteger),

@@ -332,3 +332,14 @@ def test_full_ingest_keeps_a_run_another_process_indexed_after_the_listing(root,
     monkeypatch.setattr(ingest_mod, "run_ids_on_disk", lambda _root: list(listed))
     index.ingest()
     assert sorted(r["id"] for r in index.runs()[0]) == ["r1", "r2"]
+
+
+def test_long_names_and_keys_index_on_every_database(root, index):
+    # Lengths were enforced by PostgreSQL only: such a run was indexed on SQLite alone.
+    key = "k" * 600
+    write_run(root, "r1", [{key: 1.0}], project="p" * 300, name="n" * 300, group="g" * 300)
+    rep = index.ingest()
+    assert rep.problems == []
+    r = index.run("r1")
+    assert (r["project"], r["name"], r["group"]) == ("p" * 300, "n" * 300, "g" * 300)
+    assert index.series("r1", key) == ([0], [1.0])
