@@ -74,7 +74,8 @@ def create_app(root: str | None = None, index_url: str | None = None, index: Any
     pure request handling may turn it off. ``allowed_hosts``: the ``Host`` names answered
     (loopback names by default; ``None``: any), see :class:`AllowedHosts`.
     """
-    if index is None:
+    owns_index = index is None  # an index passed in stays open: its owner closes it
+    if owns_index:
         from cairn.sdk.init import resolve_root
         from cairn.store.index import open_index
 
@@ -93,6 +94,8 @@ def create_app(root: str | None = None, index_url: str | None = None, index: Any
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if owns_index:
+                await asyncio.to_thread(index.close)
 
     api = [
         Route("/health", health),

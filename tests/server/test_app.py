@@ -69,6 +69,33 @@ def test_a_server_exposed_on_purpose_answers_any_host_name(seeded):
         srv.stop()
 
 
+def test_the_index_the_app_opened_is_closed_on_shutdown_and_one_passed_in_is_not(seeded):
+    app = create_app(seeded.root, live=False)
+    closed = []
+    app.state.index.close = lambda: closed.append("own")
+    srv = ThreadServer(app)
+    srv.start()
+    srv.stop()
+    assert closed == ["own"]
+
+    class Passed:
+        root = seeded.root
+
+        def ingest(self, ids=None):
+            return None
+
+        def projects(self):
+            return []
+
+        def close(self):
+            closed.append("passed")
+
+    srv = ThreadServer(create_app(index=Passed(), live=False))
+    srv.start()
+    srv.stop()
+    assert closed == ["own"]
+
+
 def test_openapi_lists_every_route_the_app_serves(client):
     doc = client.get("/api/v1/openapi.json").json()
     assert doc["openapi"].startswith("3.")
