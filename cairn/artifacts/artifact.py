@@ -265,8 +265,11 @@ class Artifact:
             raise ValueError(f"Artifact.add expects a cairn data type object, got {type(obj).__name__}")
         try:
             data = to_json(self)
-        except TypeError:
-            data = to_json()
+        except TypeError as e:  # maybe a to_json() that takes no target; else the real error
+            try:
+                data = to_json()
+            except TypeError:
+                raise e from None
         suffix = getattr(obj, "_log_type", None) or (data.get("_type") if isinstance(data, dict) else None)
         suffix = suffix or type(obj).__name__.lower()
         path = _entry_path(name if name.endswith(f".{suffix}.json") else f"{name}.{suffix}.json")

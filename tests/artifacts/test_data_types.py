@@ -62,3 +62,12 @@ def test_add_overwrite_matches_the_normalised_path(run):
     entry = art.add(data_types.Table(columns=["a"], data=[[2]]), "./d//t", overwrite=True)
     assert entry.path == "d/t.table.json" and list(art.manifest.entries) == ["d/t.table.json"]
     assert art.get("d/t").data == [[2]]
+
+
+def test_add_reports_the_objects_own_type_error():
+    class Broken:
+        def to_json(self, target):
+            raise TypeError("cell 3 is not serialisable")
+
+    with pytest.raises(TypeError, match="cell 3 is not serialisable"):
+        Artifact("tabs", "dataset").add(Broken(), "b")
