@@ -26,8 +26,10 @@ def int_param(q: Any, name: str, default: int | None = None, lo: int = 0,
         v = int(raw)
     except (TypeError, ValueError):
         raise BadRequest(f"{name} must be an integer, got {raw!r}")
+    if hi is None and v < lo:
+        raise BadRequest(f"{name} must be at least {lo}, got {v}")
     if v < lo or (hi is not None and v > hi):
-        raise BadRequest(f"{name} must be between {lo} and {hi}")
+        raise BadRequest(f"{name} must be between {lo} and {hi}, got {v}")
     return v
 
 

@@ -137,3 +137,10 @@ def test_buckets_fields_trims_the_answer_but_always_keeps_x(client, seeded):
     assert set(got) == {"x", "last"}
     q["fields"] = "last,median"
     assert client.get("/api/v1/history/buckets", params=q).status_code == 400
+
+
+def test_an_out_of_range_number_is_a_400_naming_bound_and_value(client):
+    r = client.get("/api/v1/runs", params={"offset": -1})
+    assert r.status_code == 400 and r.json()["error"] == "offset must be at least 0, got -1"
+    r = client.get("/api/v1/runs", params={"limit": 10**6})
+    assert r.status_code == 400 and r.json()["error"] == "limit must be between 0 and 10000, got 1000000"
