@@ -7,9 +7,11 @@ server is unreachable the PostgreSQL tests fail: they are never skipped.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -21,22 +23,32 @@ from cairn.store.index import open_index
 PG_URL = os.environ.get("CAIRN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
+@contextlib.contextmanager
+def pg_schema_url() -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL schema (selected through ``search_path``), dropped
+    on exit."""
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        # synchronous_commit=off: tests need no durability, and commits then skip the fsync wait
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}%20-csynchronous_commit%3Doff"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
     """An SQLAlchemy URL for an empty index database of the parametrized kind."""
     if request.param == "sqlite":
         yield None  # the default: <root>/index.sqlite
         return
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in PG_URL else "?"
-    # synchronous_commit=off: tests need no durability, and commits then skip the fsync wait
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}%20-csynchronous_commit%3Doff"
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with pg_schema_url() as url:
+        yield url
 
 
 @pytest.fixture

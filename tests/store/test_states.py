@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, text
 
 import cairn
 from cairn.runlog.writer import RunWriter
 from cairn.store.index import open_index
 
-from .conftest import PG_URL, SDK_SETTINGS, write_run
+from .conftest import SDK_SETTINGS, pg_schema_url, write_run
 
 
 def test_exit_code_other_than_zero_is_failed(root, index):
@@ -99,15 +96,8 @@ def test_update_run_while_the_run_is_being_written(root, index):
 
 @pytest.fixture
 def pg_url():
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}%20-csynchronous_commit%3Doff"
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with pg_schema_url() as url:
+        yield url
 
 
 def test_sqlite_and_postgresql_give_identical_results(root, pg_url):
