@@ -116,10 +116,11 @@ class Run(RunExtras):
         if _FLAT.issuperset(map(type, data.values())):
             row = data.copy()  # numbers/strings/bools only: nothing to convert, summary can bulk-update
             flat = True
+            pending = None
         else:
             row = {}
             # side effects of converting (media FILES records, config entries, run_table
-            # artifacts) happen only if the whole row converts: cairn.data_types.base.after_row
+            # artifacts) wait until the call is accepted: cairn.data_types.base.after_row
             self._media_pending = pending = []
             try:
                 for k, v in data.items():
@@ -128,10 +129,6 @@ class Run(RunExtras):
                     row[k] = convert.to_value(v, self, k)
             finally:
                 del self._media_pending
-            if pending:
-                from cairn.data_types.base import run_pending
-
-                run_pending(pending)
             flat = False
         if "_step" in row:
             del row["_step"]
@@ -154,6 +151,10 @@ class Run(RunExtras):
                     self._commit()
                 self._step = step
             commit_now = bool(commit)
+        if pending:  # accepted (not dropped for a lower step): now the side effects of converting
+            from cairn.data_types.base import run_pending
+
+            run_pending(pending)
         if self._pending:
             self._pending.update(row)
             self._pending_flat = self._pending_flat and flat

@@ -187,3 +187,12 @@ def test_rejected_log_call_leaves_no_config_entry_or_run_table_artifact(logged):
     logged.run.finish(quiet=True)
     assert "_wandb" not in logged.config() and logged.files_records() == []
     assert logged.records(fmt.ARTIFACT) == []
+
+
+def test_log_dropped_for_a_lower_step_records_no_media(logged):
+    logged.run.log({"x": 1}, step=5)
+    logged.run.log({"img": wandb.Image(IMG)}, step=2)  # dropped with a warning
+    logged.run.finish(quiet=True)
+    assert logged.files_records() == [] and all("img" not in r for r in logged.rows())
+    media = os.path.join(logged.run.dir, "media")
+    assert not os.path.exists(media) or not any(fs for _, _, fs in os.walk(media))
