@@ -10,8 +10,9 @@ thread, before the history row is queued:
    expect it;
 3. a FILES record names it, so the index and UI can list and serve it.
 
-Inside ``Run.log`` steps 2 and 3 wait until every value of the call has converted, so a call
-rejected for a bad value leaves no media copy or FILES record behind.
+Inside ``Run.log`` steps 2 and 3 wait until the call is accepted (every value converted, step
+not lower than the current one), so a rejected or dropped call leaves no media copy or FILES
+record behind (:func:`after_row`).
 
 The descriptor returned has ``path`` relative to ``run.dir`` with forward slashes, the full
 ``sha256`` and the ``size`` in bytes (R6.2).
@@ -67,8 +68,8 @@ def store_bytes(run: Any, subdir: str, key: str, data: bytes, ext: str, summary:
     (``Artifact.add(obj, name)``): the file then goes into the artifact at
     ``media/<subdir>/<sha256[:20]><ext>``, as wandb lays out media inside artifacts.
 
-    Inside ``Run.log`` the copy under ``run.dir`` and the FILES record wait until the whole
-    row converted (:func:`after_row`), so a rejected ``log`` call records no media; the blob is
+    Inside ``Run.log`` the copy under ``run.dir`` and the FILES record wait until the call is
+    accepted (:func:`after_row`), so a rejected ``log`` call records no media; the blob is
     written at once (content-addressed, harmless if unused). For a run it never raises ``OSError``: a
     full or read-only disk gives one warning per run and a descriptor whose file is missing.
     """
@@ -101,8 +102,9 @@ def file_json(run: Any, type_: str, subdir: str, key: str, data: bytes, ext: str
 
 def after_row(run: Any, action: Callable[[], Any]) -> None:
     """Run ``action``, a side effect of logging a value (a FILES record, a config entry, the
-    ``run_table`` artifact), now — or, inside ``Run.log``, once every value of the call has
-    converted, so a call rejected for a bad value leaves none of them behind.
+    ``run_table`` artifact), now — or, inside ``Run.log``, once the call is accepted (every
+    value converted, step not lower than the current one), so a call rejected for a bad value
+    or dropped for its step leaves none of them behind.
 
     ``Run.log`` opens that window by setting ``run._media_pending`` to a list and then runs
     the collected actions in order with :func:`run_pending`; anywhere else (a summary write,
