@@ -104,11 +104,26 @@ class Watcher:
         self.ticks = 0
 
     def prime(self) -> None:
-        """Ingest everything once (at start-up) and remember the sizes it covered."""
+        """Ingest everything once (at start-up) and remember the sizes it covered.
+
+        A failure is recorded like one of :meth:`run`'s (the server starts and serves what is
+        indexed; every run counts as changed on the next tick, so it is retried).
+        """
         sizes = scan_sizes(self.index.root)
-        self.index.ingest()
+        try:
+            self.index.ingest()
+        except Exception as e:
+            self._failed(e)
+            return
         self.seen = sizes
         self.index.projects()  # loads the index's runs cache now, not on the first page view
+
+    def _failed(self, e: Exception) -> None:
+        """Record an ingest error, logging it once rather than every tick."""
+        msg = f"{type(e).__name__}: {e}"
+        if msg != self.last_error:
+            log.warning("cairn server: ingest failed: %s", msg)
+        self.last_error = msg
 
     def tick(self) -> list[str]:
         """One poll: ingest changed runs; return their ids. Runs in a worker thread."""
@@ -132,10 +147,7 @@ class Watcher:
                 if changed:
                     self.hub.publish({"type": "runs", "run_ids": changed, "time": time.time()})
             except Exception as e:  # keep serving what is already indexed
-                msg = f"{type(e).__name__}: {e}"
-                if msg != self.last_error:
-                    log.warning("cairn server: ingest failed: %s", msg)
-                self.last_error = msg
+                self._failed(e)
             await asyncio.sleep(max(0.05, self.interval - (time.monotonic() - started)))
 
 

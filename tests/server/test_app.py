@@ -96,6 +96,26 @@ def test_the_index_the_app_opened_is_closed_on_shutdown_and_one_passed_in_is_not
     assert closed == ["own"]
 
 
+def test_a_failing_start_up_ingest_is_reported_not_fatal(tmp_path):
+    class Index:
+        root = str(tmp_path)
+
+        def ingest(self, ids=None):
+            raise OSError("unreadable run file")
+
+        def projects(self):
+            return []
+
+    srv = ThreadServer(create_app(index=Index(), live=False))
+    client = srv.start()
+    try:
+        health = client.get("/api/v1/health").json()
+        assert health["ingest_error"] == "OSError: unreadable run file"
+        assert client.get("/api/v1/projects").json() == {"projects": []}
+    finally:
+        srv.stop()
+
+
 def test_openapi_lists_every_route_the_app_serves(client):
     doc = client.get("/api/v1/openapi.json").json()
     assert doc["openapi"].startswith("3.")
