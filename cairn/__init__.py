@@ -75,6 +75,7 @@ def login(*args: Any, **kwargs: Any) -> bool:
 
 
 def teardown(exit_code: int | None = None) -> None:
+    """Finish the active run, as :func:`finish`."""
     finish(exit_code=exit_code)
 
 

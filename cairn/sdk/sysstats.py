@@ -90,7 +90,9 @@ class StatsSampler:
             return  # no psutil (or no permission): no system metrics, nothing else changes
         due = start + self._interval
         while not self._stop.wait(max(0.0, due - time.monotonic())):
-            due += self._interval
+            # after a stall (a slow nvidia-smi, a suspended process) take one sample now and
+            # keep the cadence from here, rather than a burst of catch-up samples
+            due = max(due + self._interval, time.monotonic())
             try:
                 values = self._sample(psutil, proc, net0)
             except Exception:
