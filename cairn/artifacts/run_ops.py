@@ -234,8 +234,8 @@ def use_artifact(run: Any, artifact_or_name: Any, type: str | None = None,
         raise ValueError(f"use_artifact expects an Artifact or a name, got {artifact_or_name!r}")
     if type is not None and type != art.type:
         raise ValueError(f"Supplied type {type} does not match type {art.type} of artifact {art.name}")
-    if aliases:
-        extra = names.validate_aliases(aliases, add_latest=False)
+    extra = names.validate_aliases(aliases, add_latest=False) if aliases else []
+    if extra:
         store.set_aliases(art._root, art._project, art._name, art._version, extra)
         art._aliases = list(dict.fromkeys(art._aliases + extra))
     art._use_as = use_as
@@ -243,7 +243,7 @@ def use_artifact(run: Any, artifact_or_name: Any, type: str | None = None,
     run._emit(fmt.USE_ARTIFACT, {
         "id": art._id, "entity": art._entity, "project": art._project, "name": art._name,
         "type": art._type, "version": art._version, "digest": art.digest, "use_as": use_as,
-        "aliases": names.validate_aliases(aliases, add_latest=False) if aliases else [],
+        "aliases": extra,
         "time": time.time(),
     })
     return art
