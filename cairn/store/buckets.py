@@ -141,7 +141,7 @@ def _units(
             parts.append((r.seq, (bl[ck.COUNT], bl[ck.MIN], bl[ck.MAX], bl[ck.LAST], bl[b1])))
     if raw:
         cols = ("seq", "step_min", "count", "steps", "vals", "times", "xs")
-        for r in _fetch(engine, rid, key, [r.seq for r in raw], cols):
+        for r in chunk_rows(engine, rid, key, cols, seqs=[r.seq for r in raw]):
             cost["raw_chunks"] += 1
             cost["points"] += r.count
             u = _raw_units(r, axis, lo, hi, level == "raw")
@@ -172,17 +172,6 @@ def _raw_units(r, axis: str, lo: float | None, hi: float | None, points: bool) -
         return np.ones(len(vals)), vals, vals, vals, x
     bl = ck.block_stats(steps, vals, rt, ts, x)
     return bl[ck.COUNT], bl[ck.MIN], bl[ck.MAX], bl[ck.LAST], bl[ck.X1]
-
-
-def _fetch(engine: Engine, rid: str, key: str, seqs: list[int], cols: tuple[str, ...]) -> list:
-    from sqlalchemy import select
-
-    from cairn.store import schema as S
-
-    C = S.history_chunks.c
-    q = select(*(getattr(C, c) for c in cols)).where(C.run_id == rid, C.key == key, C.seq.in_(seqs))
-    with engine.connect() as conn:
-        return conn.execute(q).all()
 
 
 def _joined_units(

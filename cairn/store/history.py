@@ -111,10 +111,14 @@ def chunk_rows(
     cols: tuple[str, ...],
     step_min: float | None = None,
     step_max: float | None = None,
+    seqs: list[int] | None = None,
 ) -> list:
-    """The chunk rows of one key (selected columns), in step order."""
+    """The chunk rows of one key (selected columns), in step order; only those overlapping
+    ``step_min..step_max``, and only chunks ``seqs`` when given."""
     C = S.history_chunks.c
     q = select(*(getattr(C, c) for c in cols)).where(C.run_id == run_id, C.key == key)
+    if seqs is not None:
+        q = q.where(C.seq.in_(seqs))
     if step_min is not None:
         q = q.where(C.step_max >= step_min)
     if step_max is not None:
