@@ -16,9 +16,10 @@ SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 DATA = {"name": "wandb"}
 
 
-def _f(name: str) -> str:
-    # Vega-Lite reads "." and "[]" in field names as nested access; table columns are flat.
-    return name.replace("\\", "\\\\").replace(".", "\\.").replace("[", "\\[").replace("]", "\\]")
+def _f(name: str | int) -> str:
+    # Vega-Lite reads "." and "[]" in field names as nested access; table columns are flat
+    # (and may be ints: Table allows int column names).
+    return str(name).replace("\\", "\\\\").replace(".", "\\.").replace("[", "\\[").replace("]", "\\]")
 
 
 def _base(strings: dict) -> dict:

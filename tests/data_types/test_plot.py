@@ -134,3 +134,9 @@ def test_pr_curve_bad_shapes_value_error():
 def test_run_plot_table_static(run):
     chart = wandb.Run.plot_table("wandb/bar/v0", wandb.Table(columns=["l", "v"]), {"label": "l", "value": "v"})
     assert chart.spec_id == "wandb/bar/v0"
+
+
+def test_int_column_names_give_a_spec(logged):
+    t = wandb.Table(columns=[0, 1], data=[[1, 2]])
+    _, vis = _log_chart(logged, "ic", wandb.plot.line(t, 0, 1))
+    assert vis["ic"]["vega_spec"]["encoding"]["x"]["field"] == "0"
