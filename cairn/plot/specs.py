@@ -33,8 +33,8 @@ def _xy(fields: dict, strings: dict, mark: dict) -> dict:
     spec = _base(strings)
     spec["mark"] = mark
     enc: dict[str, Any] = {
-        "x": {"field": _f(fields["x"]), "type": "quantitative", "title": strings.get("x-axis-title", fields["x"])},
-        "y": {"field": _f(fields["y"]), "type": "quantitative", "title": strings.get("y-axis-title", fields["y"])},
+        "x": {"field": _f(fields["x"]), "type": "quantitative", "title": str(strings.get("x-axis-title", fields["x"]))},
+        "y": {"field": _f(fields["y"]), "type": "quantitative", "title": str(strings.get("y-axis-title", fields["y"]))},
     }
     color = fields.get("stroke") or fields.get("class")
     if color:

@@ -139,4 +139,5 @@ def test_run_plot_table_static(run):
 def test_int_column_names_give_a_spec(logged):
     t = wandb.Table(columns=[0, 1], data=[[1, 2]])
     _, vis = _log_chart(logged, "ic", wandb.plot.line(t, 0, 1))
-    assert vis["ic"]["vega_spec"]["encoding"]["x"]["field"] == "0"
+    x = vis["ic"]["vega_spec"]["encoding"]["x"]
+    assert (x["field"], x["title"]) == ("0", "0")
