@@ -1,6 +1,17 @@
 // The simpler run tabs: files (browse + download), console output, system metrics.
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { api, fileUrl, type Json } from "../lib/api";
+
+/** Re-read `load()` whenever `deps` change; an answer overtaken by a newer request is dropped. */
+function useLatest<T>(load: () => Promise<T>, fallback: T, deps: unknown[]): T | null {
+  const [v, setV] = useState<T | null>(null);
+  useEffect(() => {
+    let live = true;
+    load().then((x) => live && setV(x)).catch(() => live && setV(fallback));
+    return () => { live = false; };
+  }, deps);
+  return v;
+}
 import { fmtBytes, fmtDate } from "../lib/format";
 import { LineChart } from "../charts/LineChart";
 import type { Aligned } from "../charts/series";
@@ -50,8 +61,7 @@ function lineText(l: Record<string, Json>): string {
 }
 
 export function ConsoleTab({ runId, tick }: { runId: string; tick: number }) {
-  const [lines, setLines] = useState<Record<string, Json>[] | null>(null);
-  useEffect(() => { api.console(runId).then(setLines).catch(() => setLines([])); }, [runId, tick]);
+  const lines = useLatest(() => api.console(runId), [], [runId, tick]);
   if (!lines) return <div class="loading">loading…</div>;
   if (!lines.length) return <div class="muted">No console output captured.</div>;
   return <pre class="console">{lines.map((l) => <span class={l.stream === "stderr" ? "stderr" : ""}>{lineText(l)}{"\n"}</span>)}</pre>;
@@ -73,8 +83,7 @@ function systemSeries(samples: Record<string, Json>[]): Map<string, [number, num
 }
 
 export function SystemTab({ runId, tick }: { runId: string; tick: number }) {
-  const [samples, setSamples] = useState<Record<string, Json>[] | null>(null);
-  useEffect(() => { api.system(runId).then(setSamples).catch(() => setSamples([])); }, [runId, tick]);
+  const samples = useLatest(() => api.system(runId), [], [runId, tick]);
   const series = useMemo(() => (samples ? systemSeries(samples) : new Map()), [samples]);
   if (!samples) return <div class="loading">loading…</div>;
   if (!series.size) return <div class="muted">No system metrics recorded.</div>;
