@@ -180,7 +180,10 @@ class Table(base.Media):
             self.add_column(n, [r.get(n) for r in results])
 
     def cast(self, col_name: str | int, dtype: Any, optional: bool = False) -> None:
-        """Fix a column's kind (``int``/``float`` → number, ``str``, ``bool``, a media class)."""
+        """Fix a column's kind (``int``/``float`` → number, ``str``, ``bool``, a media class).
+        ``ValueError`` for an unknown column, ``TypeError`` if existing values clash."""
+        if col_name not in self.columns:
+            raise ValueError(f"Column {col_name!r} not found in table columns {self.columns}")
         i = self.columns.index(col_name)
         names = {int: "number", float: "number", str: "str", bool: "bool", list: "list", dict: "dict"}
         kind = names.get(dtype) or getattr(dtype, "__name__", None) or "any"
