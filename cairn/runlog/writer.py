@@ -119,20 +119,24 @@ class RunWriter:
         return True
 
     def close(self, timeout: float = 30.0) -> None:
-        """Write everything queued, ``fsync`` and close. Bounded by ``timeout`` seconds: what
-        the thread has not written by then is dropped (it writes nothing after the close)."""
+        """Write everything queued, ``fsync`` and close. Bounded by ``timeout`` seconds (plus
+        at most 1 s): what the thread has not written by then is dropped, and it writes
+        nothing after the close."""
         if self._closing:
             return
         self._closing = True
         self._wake.set()
         self._thread.join(timeout)
-        with self._fd_lock:
-            self._fd_open = False
-            try:
-                os.fsync(self._fd)
-            except OSError:
-                pass
+        self._fd_open = False
+        if not self._fd_lock.acquire(timeout=1.0):
+            return  # a write blocked in the kernel still uses the fd: leave it open, stay bounded
+        try:
+            os.fsync(self._fd)
+        except OSError:
+            pass
+        finally:
             os.close(self._fd)
+            self._fd_lock.release()
 
     # -- writer thread -------------------------------------------------------------------
 
