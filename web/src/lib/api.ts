@@ -50,13 +50,18 @@ function call<T>(path: string, init?: RequestInit): Promise<T> {
   return send<T>(path, init);
 }
 
+/** The server's `{"error": message}` of a failed answer, else its status text. */
+function failure(res: Response, text: string): ApiError {
+  let msg = "";
+  try { msg = JSON.parse(text).error || ""; } catch { msg = text; }
+  return new ApiError(res.status, msg || res.statusText);
+}
+
 async function send<T>(path: string, init?: RequestInit): Promise<T> {
   const res = await fetch("/api/v1" + path, init);
   const text = await res.text();
-  let body: any = null;
-  try { body = text ? JSON.parse(text) : null; } catch { body = { error: text }; }
-  if (!res.ok) throw new ApiError(res.status, (body && body.error) || res.statusText);
-  return body as T;
+  if (!res.ok) throw failure(res, text);
+  return (text ? JSON.parse(text) : null) as T;
 }
 
 const q = (params: Record<string, string | number | null | undefined>): string => {
@@ -93,8 +98,9 @@ export const api = {
   console: (id: string, offset = 0, limit = 5000) => call<{ lines: Record<string, Json>[] }>(`/runs/${enc(id)}/console` + q({ offset, limit })).then((r) => r.lines),
   fileText: async (id: string, path: string): Promise<string> => {
     const res = await fetch(fileUrl(id, path));
-    if (!res.ok) throw new ApiError(res.status, res.statusText);
-    return res.text();
+    const text = await res.text();
+    if (!res.ok) throw failure(res, text);
+    return text;
   },
 };
 
