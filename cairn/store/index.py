@@ -174,7 +174,10 @@ class Index:
 
     # -- runs ---------------------------------------------------------------------------------
     def _runs(self) -> dict[str, dict]:
-        """The cached runs table, refreshed with rows changed since the last call."""
+        """The cached runs table, refreshed with rows changed since the last call.
+
+        The cache dict is replaced, never changed in place, so a caller iterating an older one
+        is unaffected by a refresh in another thread."""
         with self._lock:
             with self.engine.connect() as conn:
                 rev = conn.execute(
@@ -182,21 +185,16 @@ class Index:
                 ).scalar_one()
                 if rev == self._cache_rev:
                     return self._cache
+                cold = self._cache_rev < 0
                 with _no_gc():
-                    if self._cache_rev >= 0:
+                    if cold:
+                        changed = _fetch_all_runs(conn)
+                    else:
                         q = select(*_RUN_COLS).where(S.runs.c.rev > self._cache_rev)
                         changed = [tuple(r) for r in conn.execute(q)]
-                    else:
-                        changed = _fetch_all_runs(conn)
-                ids = (
-                    None
-                    if self._cache_rev < 0
-                    else {x for (x,) in conn.execute(select(S.runs.c.id))}
-                )
-            cache = dict(self._cache) if self._cache_rev >= 0 else {}
-            if ids is not None:
-                for k in [k for k in cache if k not in ids]:
-                    del cache[k]
+                        ids = {x for (x,) in conn.execute(select(S.runs.c.id))}
+            # Rows deleted since (delete_run, a vanished folder) are those no longer listed.
+            cache = {} if cold else {k: v for k, v in self._cache.items() if k in ids}
             with _no_gc():
                 for d in run_dicts(changed):
                     cache[d["id"]] = d
@@ -347,10 +345,14 @@ class Index:
 
     # -- edits --------------------------------------------------------------------------------
     def update_run(self, run_id: str, **fields: Any) -> None:
-        """Edit name/notes/tags/group/job_type/config/summary, or delete saved files
-        (``delete_files=[names]``: a FILES delete marker; the run folder's copies go, blobs
-        stay): appended to the run file, then re-ingested, so ``reindex`` keeps the edit. Raises ``CommError`` for an unknown run,
-        ``ValueError`` for an unknown field."""
+        """Edit ``name`` (``display_name``), ``notes``, ``tags``, ``group``, ``job_type``
+        (``jobType``), ``config``/``summary`` (dicts of changed keys), ``config_remove``/
+        ``summary_remove`` (keys), or delete saved files (``delete_files=[names]``: a FILES
+        delete marker; the run folder's copies go, blobs stay).
+
+        Appended to the run file, then re-ingested, so ``reindex`` keeps the edit. Raises
+        ``CommError`` for an unknown run, ``ValueError`` for an unknown field. Cost: one
+        append and an ingest of this run's new bytes."""
         from cairn.store.edit import update_run
 
         r = self.run(run_id)
