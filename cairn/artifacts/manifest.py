@@ -109,6 +109,7 @@ def manifest_dict(entries: dict[str, Entry]) -> dict:
 
 
 def entries_from_manifest(manifest: dict) -> dict[str, Entry]:
+    """Entries by path from a manifest in wandb's v1 layout (not bound to an artifact)."""
     return {p: Entry.from_dict(p, d) for p, d in (manifest.get("contents") or {}).items()}
 
 
@@ -121,14 +122,17 @@ def artifact_digest(entries: dict[str, Entry]) -> str:
 
 
 def md5_b64(data: bytes) -> str:
+    """Base64 MD5 of ``data``: the digest of a manifest entry."""
     return base64.b64encode(hashlib.md5(data).digest()).decode()
 
 
 def hex_to_b64(hexdigest: str) -> str:
+    """A hex digest in base64 (the form manifests use)."""
     return base64.b64encode(bytes.fromhex(hexdigest)).decode()
 
 
 def b64_to_hex(b64: str) -> str:
+    """A base64 digest in hex."""
     return base64.b64decode(b64).hex()
 
 

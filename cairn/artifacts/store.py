@@ -44,6 +44,7 @@ def _seg(s: str) -> str:
 
 
 def coll_dir(root: str, project: str, name: str) -> str:
+    """The folder of collection ``project/name`` (names quoted into one safe folder name each)."""
     return os.path.join(root, "artifacts", _seg(project), _seg(name))
 
 
@@ -97,6 +98,7 @@ def _create_exclusive(path: str, obj: Any) -> bool:
 
 
 def collection_info(root: str, project: str, name: str) -> dict | None:
+    """``collection.json`` of ``project/name``, or None if the collection does not exist."""
     try:
         return _read_json(os.path.join(coll_dir(root, project, name), "collection.json"))
     except FileNotFoundError:
@@ -130,6 +132,7 @@ def _numbers(cdir: str) -> list[int]:
 
 
 def read_aliases(cdir: str) -> dict[str, int]:
+    """``{alias: version number}`` of a collection folder (empty when none yet)."""
     try:
         return {k: int(v) for k, v in _read_json(os.path.join(cdir, "aliases.json")).items()}
     except FileNotFoundError:
@@ -204,6 +207,7 @@ def set_aliases(root: str, project: str, name: str, version: int, add: list[str]
 
 
 def aliases_of(cdir: str, version: int, table: dict[str, int] | None = None) -> list[str]:
+    """The aliases naming ``version`` (from ``table`` when the caller already read it)."""
     table = read_aliases(cdir) if table is None else table
     return [a for a, v in table.items() if v == version]
 
@@ -274,6 +278,7 @@ def versions(root: str, project: str, name: str) -> list[dict]:
 
 
 def projects(root: str) -> list[str]:
+    """Projects that have a folder in the collection store, sorted."""
     base = os.path.join(root, "artifacts")
     if not os.path.isdir(base):
         return []
@@ -309,6 +314,7 @@ def record_use(root: str, project: str, name: str, version: int, run_id: str) ->
 
 
 def users(root: str, project: str, name: str, version: int) -> list[str]:
+    """Ids of the runs that used ``version``, in order of first use, each once."""
     try:
         with open(os.path.join(coll_dir(root, project, name), "used", f"v{version}")) as f:
             ids = [ln.strip() for ln in f if ln.strip()]

@@ -67,6 +67,8 @@ def check_masks(masks: Any) -> dict:
 
 
 def write_masks(run: Any, key: str, masks: dict, summary: bool) -> dict:
+    """Store each checked mask as a PNG of class ids; return ``{name: mask descriptor}`` and
+    merge the class labels into ``config._wandb``."""
     from PIL import Image as PILImage
 
     out, labels = {}, {}
@@ -144,6 +146,8 @@ def check_boxes(boxes: Any) -> dict:
 
 
 def write_boxes(run: Any, key: str, boxes: dict, summary: bool) -> dict:
+    """Store each checked box set as ``.boxes2D.json``; return ``{name: boxes2D descriptor}`` and
+    merge the class labels into ``config._wandb``."""
     out, labels = {}, {}
     for name, b in boxes.items():
         stored = base.store_json(run, "metadata/boxes2D", key, b, ".boxes2D.json", summary)

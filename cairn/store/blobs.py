@@ -31,6 +31,7 @@ class BlobInfo:
 
 
 def blobs_dir(root: str | os.PathLike) -> str:
+    """The folder holding every blob of ``root`` (and their temporary files while written)."""
     return os.path.join(os.fspath(root), "blobs", "sha256")
 
 
@@ -42,6 +43,7 @@ def blob_path(root: str | os.PathLike, sha256: str) -> str:
 
 
 def has_blob(root: str | os.PathLike, sha256: str) -> bool:
+    """True if the blob is stored (one stat); ``ValueError`` for a malformed digest."""
     return os.path.exists(blob_path(root, sha256))
 
 
