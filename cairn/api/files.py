@@ -55,9 +55,13 @@ class File:
         """Copy the file to ``root/name`` and return it opened for reading (as wandb does).
 
         Raises ``ValueError`` if the target exists and neither ``replace`` nor ``exist_ok`` is
-        set; ``CommError`` if the bytes are gone from the root.
+        set, or if the name would land outside ``root`` (a hand-edited run file);
+        ``CommError`` if the bytes are gone from the root.
         """
         dest = os.path.join(root, self.name)
+        base = os.path.realpath(root)
+        if os.path.commonpath([base, os.path.realpath(dest)]) != base or os.path.isabs(self.name):
+            raise ValueError(f"file name {self.name!r} of run {self._run_id} leads outside {root}")
         if os.path.exists(dest) and not replace:
             if exist_ok:
                 return open(dest)

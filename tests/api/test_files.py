@@ -76,3 +76,14 @@ def test_file_delete_removes_it_and_survives_reindex(store, tmp_path):
     assert (src / "a.txt").read_text() == "a.txt"  # the user's own file is untouched
     api._backend.reindex()
     assert [f.name for f in store.api().run(run.id).files()] == ["b.txt"]
+
+
+def test_download_refuses_a_name_leading_outside_root(store, saved, tmp_path):
+    from cairn.api.files import File
+
+    f = store.api().run(saved).file("notes.txt")
+    evil = File(f._backend, f._run_id, {**f._attrs, "name": "../escaped.txt"})
+    target = tmp_path / "dl"
+    with pytest.raises(ValueError, match="leads outside"):
+        evil.download(root=str(target))
+    assert not (tmp_path / "escaped.txt").exists()
