@@ -22,6 +22,12 @@ _ATTRS = ("name", "notes", "tags", "group", "job_type")
 _ALIASES = {"display_name": "name", "jobType": "job_type"}
 
 
+def _names(v: Any) -> list[str]:
+    """A list of names given as one string or an iterable of them (one string is one name,
+    not its characters)."""
+    return [v] if isinstance(v, str) else [str(n) for n in v]
+
+
 def edit_records(fields: dict[str, Any]) -> list[tuple[int, Any]]:
     """The records that apply ``fields``; raises ``ValueError`` for an unknown field."""
     attrs: dict[str, Any] = {}
@@ -30,7 +36,7 @@ def edit_records(fields: dict[str, Any]) -> list[tuple[int, Any]]:
         k = _ALIASES.get(k, k)
         if k in _ATTRS:
             if k == "tags":
-                v = [v] if isinstance(v, str) else [str(t) for t in v]
+                v = _names(v)
             elif v is not None:
                 v = str(v)
             attrs[k] = v
@@ -39,15 +45,15 @@ def edit_records(fields: dict[str, Any]) -> list[tuple[int, Any]]:
                 raise ValueError("config must be a dict")
             recs.append((fmt.CONFIG, {"update": v}))
         elif k == "config_remove":
-            recs.append((fmt.CONFIG, {"remove": list(v)}))
+            recs.append((fmt.CONFIG, {"remove": _names(v)}))
         elif k == "summary":
             if not isinstance(v, dict):
                 raise ValueError("summary must be a dict")
             recs.append((fmt.SUMMARY, {"nested": [[[kk], vv] for kk, vv in v.items()]}))
         elif k == "summary_remove":
-            recs.append((fmt.SUMMARY, {"remove": [[kk] for kk in v]}))
+            recs.append((fmt.SUMMARY, {"remove": [[kk] for kk in _names(v)]}))
         elif k == "delete_files":
-            names = [v] if isinstance(v, str) else [str(n) for n in v]
+            names = _names(v)
             now = time.time()
             recs.append(
                 (fmt.FILES, {"files": [{"path": n, "deleted": True, "time": now} for n in names]})
@@ -97,8 +103,8 @@ def _remove_copies(root: str, run_id: str, names: Any) -> None:
     other runs and artifacts may hold the same bytes. Names leading outside the folder are
     left alone."""
     base = os.path.realpath(os.path.join(root, "runs", run_id, "files"))
-    for name in [names] if isinstance(names, str) else names:
-        p = os.path.join(base, str(name))
+    for name in _names(names):
+        p = os.path.join(base, name)
         if os.path.commonpath([base, os.path.realpath(os.path.dirname(p))]) != base:
             continue
         if os.path.islink(p) or os.path.isfile(p):

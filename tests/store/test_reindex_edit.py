@@ -58,6 +58,16 @@ def test_update_run_is_written_to_the_run_file_and_survives_reindex(root, index)
         index.reindex()
 
 
+def test_removing_one_key_given_as_a_string_removes_that_key(root, index):
+    write_run(root, "r1", [{"a": 1}], config={"lr": 1, "l": 2, "r": 3}, summary={"ab": 1, "a": 2,
+                                                                                  "b": 3})
+    index.ingest()
+    index.update_run("r1", config_remove="lr", summary_remove="ab")
+    got = index.run("r1")
+    assert got["config"] == {"l": 2, "r": 3}
+    assert {k: v for k, v in got["summary"].items() if not k.startswith("_")} == {"a": 2, "b": 3}
+
+
 def test_update_run_rejects_unknown_fields(root, index):
     import pytest
 
