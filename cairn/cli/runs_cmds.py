@@ -34,7 +34,8 @@ def summary_columns(runs: list[Any], n: int = _SUMMARY_COLUMNS) -> list[str]:
 @click.option("--state", "states", multiple=True,
               type=click.Choice(["running", "finished", "failed", "crashed", "preempting"]),
               help="Only runs in this state (repeatable).")
-@click.option("--limit", default=100, show_default=True, help="Show at most this many runs.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=0),
+              help="Show at most this many runs.")
 @click.pass_obj
 def ls(ctx: CliContext, project: str | None, states: tuple[str, ...], limit: int) -> None:
     """List the runs of PROJECT (every project when omitted), oldest first."""

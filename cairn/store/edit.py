@@ -113,11 +113,10 @@ def _remove_copies(root: str, run_id: str, names: Any) -> None:
 
 def delete_run(engine: Engine, root: str, run_id: str) -> None:
     """Remove the run folder and every index row of the run."""
+    from cairn.ingest.ingest import refresh_projects
     from cairn.ingest.sink import bump_rev, delete_run_rows
 
     shutil.rmtree(os.path.join(root, "runs", run_id), ignore_errors=True)
-    from cairn.ingest.ingest import refresh_projects
-
     with write(engine) as conn:
         delete_run_rows(conn, run_id)
         bump_rev(conn)

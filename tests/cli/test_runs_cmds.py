@@ -96,3 +96,9 @@ def test_a_command_closes_the_api_it_opened(root, monkeypatch):
     monkeypatch.setattr(cairn.api.Api, "close", lambda self: (closed.append(self), real(self)))
     assert root.invoke("ls").exit_code == 0
     assert len(closed) == 1
+
+
+def test_ls_rejects_a_negative_limit(root):
+    root.log_run()
+    res = root.invoke("ls", "--limit", "-2")
+    assert res.exit_code == 2 and "--limit" in res.output
