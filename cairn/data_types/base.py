@@ -26,6 +26,7 @@ import math
 import os
 import shutil
 from collections.abc import Callable
+from threading import get_ident
 from typing import Any
 
 from cairn.runlog import format as fmt
@@ -106,15 +107,15 @@ def after_row(run: Any, action: Callable[[], Any]) -> None:
     value converted, step not lower than the current one), so a call rejected for a bad value
     or dropped for its step leaves none of them behind.
 
-    ``Run.log`` opens that window by setting ``run._media_pending`` to a list and then runs
-    the collected actions in order with :func:`run_pending`; anywhere else (a summary write,
-    an artifact) ``action`` runs at once.
+    ``Run.log`` opens that window by setting ``run._media_pending`` to ``(thread id, list)``
+    and then runs the collected actions in order with :func:`run_pending`; anywhere else (a
+    summary write, an artifact, another thread) ``action`` runs at once.
     """
-    pending = run.__dict__.get("_media_pending")
-    if pending is None:
-        action()
+    window = run.__dict__.get("_media_pending")
+    if window is not None and window[0] == get_ident():
+        window[1].append(action)
     else:
-        pending.append(action)
+        action()
 
 
 def run_pending(pending: list[Callable[[], Any]]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
+from threading import get_ident
 from typing import Any
 
 from cairn.runlog import format as fmt
@@ -120,15 +121,18 @@ class Run(RunExtras):
         else:
             row = {}
             # side effects of converting (media FILES records, config entries, run_table
-            # artifacts) wait until the call is accepted: cairn.data_types.base.after_row
-            self._media_pending = pending = []
+            # artifacts) wait until the call is accepted: cairn.data_types.base.after_row.
+            # The thread id keeps a concurrent log call in another thread out of this list.
+            pending = []
+            window = self._media_pending = (get_ident(), pending)
             try:
                 for k, v in data.items():
                     if getattr(type(v), "_cairn_chart", False):  # a custom chart logs its table as K_table (R6.16)
                         k, v = v._cairn_split(self, k)
                     row[k] = convert.to_value(v, self, k)
             finally:
-                del self._media_pending
+                if self.__dict__.get("_media_pending") is window:
+                    del self._media_pending
             flat = False
         if "_step" in row:
             del row["_step"]

@@ -196,3 +196,27 @@ def test_log_dropped_for_a_lower_step_records_no_media(logged):
     assert logged.files_records() == [] and all("img" not in r for r in logged.rows())
     media = os.path.join(logged.run.dir, "media")
     assert not os.path.exists(media) or not any(fs for _, _, fs in os.walk(media))
+
+
+def test_log_calls_from_two_threads_record_every_media_file(logged):
+    import threading
+
+    errors = []
+
+    def worker(seed):
+        try:
+            for i in range(30):
+                logged.run.log({f"img{seed}": wandb.Image(np.full((2, 2, 3), (seed * 30 + i) % 256, np.uint8))})
+        except Exception as e:  # pragma: no cover - the assertion below reports it
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(s,)) for s in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    logged.run.finish(quiet=True)
+    assert errors == []
+    recorded = {f["path"] for f in logged.files_records()}
+    logged_paths = {v["path"] for r in logged.rows() for k, v in r.items() if k.startswith("img")}
+    assert len(logged_paths) == 60 and logged_paths <= recorded
