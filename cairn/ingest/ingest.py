@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Engine
 
-from cairn.ingest.run_ingest import IngestReport, ingest_run, run_path
+from cairn.ingest.run_ingest import LIVENESS_COLS, IngestReport, ingest_run, run_path
 from cairn.store import schema as S
 from cairn.store.db import write
 
@@ -61,7 +61,7 @@ def ingest(
     )
     R = S.runs.c
     with engine.connect() as conn:
-        known = {r.id: r for r in conn.execute(select(R.id, R.file_offset, R.state))}
+        known = {r.id: r for r in conn.execute(select(R.id, *LIVENESS_COLS))}
     for i, rid in enumerate(ids):
         ingest_run(engine, root, rid, rep, known.get(rid))
         if progress is not None:

@@ -37,6 +37,8 @@ FLUSH_VALUES = 4_000_000  # pending numeric points before an intermediate flush
 FLUSH_BYTES = 64 << 20  # pending history payload bytes before an intermediate flush
 STALE_AFTER_S = 600.0  # no new bytes for this long and no exit record: the run crashed
 _HOST = socket.gethostname()
+# What an ingest pass needs to know of an indexed run whose file did not grow.
+LIVENESS_COLS = (S.runs.c.file_offset, S.runs.c.state, S.runs.c.host, S.runs.c.pid)
 
 
 @dataclass
@@ -62,8 +64,8 @@ def ingest_run(
 ) -> None:
     """Bring the index up to date with ``runs/<run_id>/run.cairn``. Never raises for a bad file.
 
-    ``known`` is the run's ``(file_offset, state)`` row when the caller already read it
-    (``None``: not indexed), which saves a query per unchanged run.
+    ``known`` is the run's ``LIVENESS_COLS`` row when the caller already read it (``None``: not
+    indexed), which saves a query per unchanged run.
     Cost: O(new bytes) plus one rewrite of each touched key's last chunk.
     """
     try:
@@ -108,10 +110,10 @@ def _ingest_run_once(
     row = known
     if row is _UNKNOWN:
         with engine.connect() as conn:
-            row = conn.execute(select(R.file_offset, R.state).where(R.id == run_id)).first()
+            row = conn.execute(select(*LIVENESS_COLS).where(R.id == run_id)).first()
     if row is not None and row.file_offset == stat.st_size:
         if row.state in ("running", "preempting"):
-            _refresh_liveness(engine, run_id, stat.st_mtime)
+            _refresh_liveness(engine, run_id, stat.st_mtime, row)
         return
     with write(engine) as conn:
         if conn.dialect.name == "postgresql":
@@ -253,14 +255,10 @@ def _state_from_liveness(st: RunState, mtime: float) -> None:
         st.state = "crashed"
 
 
-def _refresh_liveness(engine: Engine, run_id: str, mtime: float) -> None:
+def _refresh_liveness(engine: Engine, run_id: str, mtime: float, r: Any) -> None:
+    """Mark a live-looking run ``crashed`` when its writer is gone; ``r`` is its
+    ``LIVENESS_COLS`` row as read before (no query when the writer is still alive)."""
     R = S.runs.c
-    with engine.connect() as conn:
-        r = conn.execute(
-            select(R.host, R.pid, R.state, R.file_offset).where(R.id == run_id)
-        ).first()
-    if r is None:
-        return
     alive = _alive(r.host, r.pid)
     if alive is False or (alive is None and time.time() - mtime > STALE_AFTER_S):
         with write(engine) as conn:
