@@ -150,31 +150,39 @@ class Api:
 
     # -- artifacts (cairn.artifacts.query does the work) ------------------------------------
     def artifact(self, name: str, type: str | None = None) -> Any:
+        """The artifact version ``[entity/][project/]name[:version|alias]`` (R7.7). Raises
+        ``CommError`` when there is none, ``ValueError`` for a ``type`` mismatch."""
         from cairn.artifacts import query
 
         return query.artifact(self, name, type=type)
 
     def artifacts(self, type_name: str, name: str, per_page: int = 50, tags: Any = None) -> Any:
+        """As :meth:`artifact_versions`; with ``tags``, only versions carrying all of them."""
         from cairn.artifacts import query
 
         return query.artifacts(self, type_name, name, per_page=per_page, tags=tags)
 
     def artifact_versions(self, type_name: str, name: str, per_page: int = 50) -> Any:
+        """Every version of collection ``[project/]name`` of type ``type_name``, oldest first.
+        Raises ``CommError`` for an unknown collection."""
         from cairn.artifacts import query
 
         return query.artifact_versions(self, type_name, name, per_page=per_page)
 
     def artifact_collections(self, project_name: str, type_name: str, per_page: int = 50) -> Any:
+        """The collections of type ``type_name`` in ``project_name``."""
         from cairn.artifacts import query
 
         return query.artifact_collections(self, project_name, type_name, per_page=per_page)
 
     def artifact_collection(self, type_name: str, name: str) -> Any:
+        """The collection ``name`` of type ``type_name``. Raises ``CommError`` if unknown."""
         from cairn.artifacts import query
 
         return query.artifact_collection(self, type_name, name)
 
     def artifact_collection_exists(self, name: str, type: str) -> bool:
+        """Whether :meth:`artifact_collection` would find ``name`` of ``type``."""
         try:
             self.artifact_collection(type, name)
             return True
@@ -182,16 +190,21 @@ class Api:
             return False
 
     def artifact_types(self, project: str | None = None) -> Any:
+        """The names of the artifact types used in ``project`` (every project when omitted),
+        sorted."""
         from cairn.artifacts import query
 
         return query.artifact_types(self, project)
 
     def artifact_exists(self, name: str, type: str | None = None) -> bool:
+        """Whether :meth:`artifact` would find ``name`` (of ``type``)."""
         from cairn.artifacts import query
 
         return query.artifact_exists(self, name, type=type)
 
     def registries(self, organization: str | None = None, filter: dict | None = None) -> Any:
+        """Projects holding portfolio (linked) collections; ``filter={"name": x}`` keeps
+        registry ``x``."""
         from cairn.artifacts import query
 
         return query.registries(self, organization=organization, filter=filter)

@@ -35,6 +35,7 @@ class Project:
 
     def runs(self, filters: dict | None = None, order: str = "+created_at",
              per_page: int = 50) -> Any:
+        """The project's runs: ``Api().runs(<this project>, …)``."""
         return self._api.runs(self.name, filters=filters, order=order, per_page=per_page)
 
     def __repr__(self) -> str:

@@ -279,11 +279,13 @@ class Run:
         raise CommError(f"file {name!r} not found in run {'/'.join(p for p in self.path if p)}")
 
     def logged_artifacts(self, per_page: int = 100) -> Any:
+        """The artifact versions this run logged, in the order logged."""
         from cairn.artifacts import query
 
         return query.logged_artifacts(self._api, self)
 
     def used_artifacts(self, per_page: int = 100) -> Any:
+        """The artifact versions this run used (``use_artifact``), in the order used."""
         from cairn.artifacts import query
 
         return query.used_artifacts(self._api, self)

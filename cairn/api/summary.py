@@ -12,6 +12,8 @@ from typing import Any
 
 
 class Summary(MutableMapping):
+    """A run's summary as a dict; writes stay local until :meth:`update` or ``Run.update``."""
+
     def __init__(self, data: dict, persist: Callable[[dict], None]) -> None:
         self._data = data
         self._persist = persist
