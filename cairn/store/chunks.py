@@ -109,24 +109,29 @@ def pack(
 
 
 def steps_of(row) -> np.ndarray:  # noqa: ANN001 - a row with steps, step_min, count
+    """The chunk's steps (implied by ``step_min``/``count`` when stored dense)."""
     if not row.steps:
         return np.arange(row.step_min, row.step_min + row.count, dtype=np.int64)
     return np.frombuffer(row.steps, dtype="<i8")
 
 
 def vals_of(row) -> np.ndarray:  # noqa: ANN001
+    """The chunk's values (a read-only view of the stored bytes)."""
     return np.frombuffer(row.vals, dtype="<f8")
 
 
 def xs_of(row) -> np.ndarray | None:  # noqa: ANN001
+    """The step metric's value at each point, or None when the chunk stores none."""
     return np.frombuffer(row.xs, dtype="<f8") if row.xs else None
 
 
 def times_of(row) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+    """``(runtime, timestamp)`` of each point."""
     t = np.frombuffer(row.times, dtype="<f8")
     n = len(t) // 2
     return t[:n], t[n:]
 
 
 def blocks_of(row) -> np.ndarray:  # noqa: ANN001
+    """The block statistics, shape ``(STAT_ROWS, nblocks)`` (see :func:`block_stats`)."""
     return np.frombuffer(row.blocks, dtype="<f8").reshape(STAT_ROWS, -1)
