@@ -14,24 +14,9 @@ import pytest
 
 import cairn
 from cairn.runlog import reader
-from cairn.sdk import globals as g
+from tests.sdk.conftest import isolated  # noqa: F401  (autouse: own root, cwd, clean env)
 
 PY = sys.executable
-
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    """Own root and cwd; no WANDB_*/CAIRN_*/AWS_* variables leak in."""
-    for k in list(os.environ):
-        if k.startswith(("WANDB_", "CAIRN_", "AWS_")):
-            monkeypatch.delenv(k)
-    root = tmp_path / "root"
-    monkeypatch.setenv("CAIRN_ROOT", str(root))
-    monkeypatch.setenv("CAIRN_SILENT", "1")
-    monkeypatch.chdir(tmp_path)
-    yield str(root)
-    while g.active_run() is not None:
-        g.active_run().finish(quiet=True)
 
 
 def new_run(**kw):
@@ -40,7 +25,7 @@ def new_run(**kw):
 
 
 @pytest.fixture
-def run(isolated):
+def run(isolated):  # noqa: F811 - the fixture imported above
     return new_run()
 
 

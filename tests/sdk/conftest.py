@@ -57,9 +57,9 @@ class Disk:
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
-    """Each test gets its own root and cwd, and no WANDB_*/CAIRN_* variables leak in."""
+    """Each test gets its own root and cwd, and no WANDB_*/CAIRN_*/AWS_* variables leak in."""
     for k in list(os.environ):
-        if k.startswith(("WANDB_", "CAIRN_")):
+        if k.startswith(("WANDB_", "CAIRN_", "AWS_")):
             monkeypatch.delenv(k)
     root = tmp_path / "root"
     monkeypatch.setenv("CAIRN_ROOT", str(root))
