@@ -66,7 +66,7 @@ def rows(
                 if keys is None:
                     yield row
                 else:
-                    out = _project(row, keys)
+                    out = project_row(row, keys)
                     if out is not None:
                         yield out
 
@@ -80,28 +80,31 @@ def decode_row(item: list, t0: float, rt_off: float, schemas: dict) -> dict:
     return row
 
 
-_MISSING = object()
+MISSING = object()  # what lookup() returns for a key the row does not hold
 
 
-def _project(row: dict, keys: list[str]) -> dict | None:
-    out = {}
-    for k in keys:
-        v = row.get(k, _MISSING)
-        if v is _MISSING and "." in k:
-            v = _dotted(row, k)
-        if v is _MISSING or v is None:
-            return None
-        out[k] = v
-    return out
-
-
-def _dotted(row: dict, key: str) -> Any:
+def lookup(row: dict, key: str) -> Any:
+    """``row[key]``, else the value at dotted ``key`` inside nested dicts, else ``MISSING``."""
+    v = row.get(key, MISSING)
+    if v is not MISSING or "." not in key:
+        return v
     node: Any = row
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:
-            return _MISSING
+            return MISSING
         node = node[part]
     return node
+
+
+def project_row(row: dict, keys: list[str]) -> dict | None:
+    """``row`` projected to ``keys``; None unless every key has a non-None value."""
+    out = {}
+    for k in keys:
+        v = lookup(row, k)
+        if v is MISSING or v is None:
+            return None
+        out[k] = v
+    return out
 
 
 def chunk_rows(

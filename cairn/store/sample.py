@@ -105,14 +105,12 @@ def sample_rows(
 
 def _project(row: dict, keys: list[str], x_axis: str) -> dict | None:
     if x_axis in keys:  # x first, as the naive path projects to [x_axis, *keys]
-        return history._project(row, list(dict.fromkeys([x_axis, *keys])))
-    out = history._project(row, keys)  # None unless every key has a non-None value
+        return history.project_row(row, list(dict.fromkeys([x_axis, *keys])))
+    out = history.project_row(row, keys)
     if out is None:
         return None
-    x = row.get(x_axis, history._MISSING)
-    if x is history._MISSING and "." in x_axis:
-        x = history._dotted(row, x_axis)
-    return out if x is history._MISSING else {x_axis: x, **out}
+    x = history.lookup(row, x_axis)
+    return out if x is history.MISSING else {x_axis: x, **out}
 
 
 def _qualifying_steps(engine: Engine, run_id: str, keys: list[str]) -> np.ndarray | None:
