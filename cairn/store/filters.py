@@ -232,7 +232,11 @@ def sort_runs(runs: list[dict], order: str | None) -> list[dict]:
     field = order[1:] if order[:1] in "+-" and order else order
     field = _ORDER_ALIASES.get(field, field)
     numeric = field in _TS  # order dates by their exact timestamps
-    get = getter(field, numeric)
+    try:
+        get = getter(field, numeric)
+    except ValueError:
+        raise ValueError(f"unknown order field {field!r} in {order!r} (expected +/- and a run "
+                         "field, config.<key> or summary_metrics.<key>)") from None
     present, missing = [], []
     for r in runs:
         v = get(r)

@@ -89,6 +89,11 @@ def test_malformed_filter_names_the_problem(ten, bad, word):
         ten.runs(filters=bad)
 
 
+def test_unknown_order_field_is_named_as_an_order_field(ten):
+    with pytest.raises(ValueError, match="unknown order field 'bogus' in '-bogus'"):
+        ten.runs(order="-bogus")
+
+
 def test_unknown_run_raises_comm_error(ten):
     import cairn
 
