@@ -3,7 +3,7 @@
 Runs are logged for real through ``import cairn as wandb``; tests compare what ``cairn.Api``
 returns with what was logged. Each PostgreSQL-backed module gets a database of its own, created
 here and dropped afterwards (127.0.0.1:5432, trust auth); without a reachable server those
-parameters are skipped.
+parameters fail (scripts/ensure_services.sh starts PostgreSQL before the suite).
 """
 
 from __future__ import annotations
@@ -68,8 +68,8 @@ def store(request, tmp_path_factory):
         dbname = f"cairn_api_{uuid.uuid4().hex[:12]}"
         try:
             _pg(f'CREATE DATABASE "{dbname}"')
-        except Exception as e:  # no server here: the SQLite half still runs
-            pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN}: {e}")
+        except Exception as e:  # never a silent skip: the PostgreSQL half is part of the suite
+            pytest.fail(f"PostgreSQL not reachable at {PG_ADMIN}: {e}")
         url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{dbname}"
     with pytest.MonkeyPatch.context() as mp:
         for k in list(os.environ):
