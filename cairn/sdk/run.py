@@ -159,6 +159,18 @@ class Run(RunExtras):
             from cairn.data_types.base import run_pending
 
             run_pending(pending)
+        if commit_now and flat and not self._pending:
+            # The common case (a flat row committed alone, no define_metric): what _commit
+            # does, inlined, since a method call is a sizeable share of a ~1.5 µs log().
+            defs = self._defs
+            writer = self._writer
+            if not defs.exact and not defs.globs and writer is not None:
+                s = self._step
+                writer.put_row(s, now, row)
+                self._summary_state.latest.update(row)
+                self._last_commit = (s, now, row)
+                self._step = s + 1
+                return
         if self._pending:
             self._pending.update(row)
             self._pending_flat = self._pending_flat and flat
