@@ -473,22 +473,6 @@ def repeated_throughput(tool: str, steps: int, metrics: int, budget_s: float, n:
     return out
 
 
-def _descendants(pid: int) -> set[int]:
-    parents = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat") as f:
-                    parents[int(name)] = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                pass
-    family, frontier = set(), {pid}
-    while frontier:
-        frontier = {p for p, pp in parents.items() if pp in frontier and p not in family}
-        family |= frontier
-    return family
-
-
 def run_crash(tool: str, metrics: int, kill_after: float) -> dict:
     """SIGKILL a flat-out logging child and count the steps it lost (see module doc)."""
     import shutil
@@ -521,7 +505,7 @@ def run_crash(tool: str, metrics: int, kill_after: float) -> dict:
                 return {"error": "logging did not start within 300 s"}
             time.sleep(0.005)
         time.sleep(kill_after)
-        helpers = _descendants(proc.pid)
+        helpers = peers.descendants(proc.pid)
         kill_ns = time.monotonic_ns()
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()

@@ -165,18 +165,13 @@ def dir_bytes(path: str, skip: Iterable[str] = ()) -> int:
     return total
 
 
-def tree_peak_rss_kb(pid: int | None = None) -> int:
-    """Sum of the peak resident sizes (``VmHWM``, KiB) of ``pid``'s live descendants (Linux).
-
-    Used to account for helper processes (wandb's ``wandb-core`` service) that
-    ``getrusage`` does not see; ``pid`` itself is not counted. 0 where /proc is absent.
-    """
-    pid = os.getpid() if pid is None else pid
+def descendants(pid: int) -> set[int]:
+    """Pids of ``pid``'s live descendants, from /proc (Linux); empty where /proc is absent."""
     parents: dict[int, int] = {}
     try:
         names = os.listdir("/proc")
     except OSError:
-        return 0
+        return set()
     for name in names:
         if not name.isdigit():
             continue
@@ -190,8 +185,17 @@ def tree_peak_rss_kb(pid: int | None = None) -> int:
     while frontier:
         frontier = {p for p, pp in parents.items() if pp in frontier and p not in family}
         family |= frontier
+    return family
+
+
+def tree_peak_rss_kb(pid: int | None = None) -> int:
+    """Sum of the peak resident sizes (``VmHWM``, KiB) of ``pid``'s live descendants (Linux).
+
+    Used to account for helper processes (wandb's ``wandb-core`` service) that
+    ``getrusage`` does not see; ``pid`` itself is not counted. 0 where /proc is absent.
+    """
     total = 0
-    for p in family:
+    for p in descendants(os.getpid() if pid is None else pid):
         try:
             with open(f"/proc/{p}/status") as f:
                 for line in f:
