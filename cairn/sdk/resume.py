@@ -12,7 +12,6 @@ from typing import Any
 
 from cairn.runlog import format as fmt
 from cairn.runlog.reader import HistoryDecoder, read_records, rewind_limit, rewinds
-from cairn.sdk.errors import UsageError
 from cairn.sdk.metrics import MetricDefs
 from cairn.sdk.summary_state import SummaryState
 
@@ -99,10 +98,10 @@ def prior_state(path: str, rewind_step: float | None = None) -> dict:
 
 
 def copy_fork(run: Any, root: str, source_id: str, step: float) -> None:
-    """Copy ``source_id``'s config and history up to ``step`` into the new ``run``."""
+    """Copy ``source_id``'s config and history up to ``step`` into the new ``run``.
+
+    The caller (``init``) has checked that the source run exists before creating the new one."""
     src = os.path.join(root, "runs", source_id, "run.cairn")
-    if not os.path.exists(src):
-        raise UsageError(f"fork_from names run {source_id!r}, which does not exist in {root}")
     st = replay(src, upto_step=step, keep_rows=True)
     run.config._write(st["config"], allow_val_change=True)
     for d in st["metrics"]:
